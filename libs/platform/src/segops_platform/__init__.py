@@ -1,0 +1,1 @@
+"""What every SegOps service shares: settings, auth and tenancy, errors, logging, metrics, health."""

@@ -1,0 +1,54 @@
+"""`/healthz` (the process is up), `/readyz` (its dependencies answer) and `/metrics` (Prometheus)."""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+ReadinessCheck = Callable[[], Awaitable[object]]
+CHECK_TIMEOUT_SECONDS = 2.0
+
+router = APIRouter(tags=["operations"])
+metrics_router = APIRouter(include_in_schema=False)
+
+
+async def _run_check(check: ReadinessCheck) -> str:
+    try:
+        await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return f"down: no answer within {CHECK_TIMEOUT_SECONDS:g} s"
+    except Exception as exc:  # any failure means "not reachable"; the reason is reported
+        return f"down: {type(exc).__name__}: {exc}"[:300]
+    return "ok"
+
+
+async def readiness(checks: Mapping[str, ReadinessCheck]) -> tuple[bool, dict[str, str]]:
+    results = await asyncio.gather(*(_run_check(check) for check in checks.values()))
+    report = dict(zip(checks, results, strict=True))
+    return all(result == "ok" for result in results), report
+
+
+@router.get("/healthz", summary="Liveness: the process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get(
+    "/readyz",
+    summary="Readiness: every dependency answers",
+    responses={503: {"description": "A dependency is down; `detail` names it"}},
+)
+async def readyz(request: Request) -> JSONResponse:
+    ok, report = await readiness(request.app.state.readiness_checks)
+    if ok:
+        return JSONResponse({"status": "ready", "checks": report})
+    down = [name for name, result in report.items() if result != "ok"]
+    detail = "not ready: " + ", ".join(f"{name} is unreachable" for name in down)
+    return JSONResponse({"status": "unavailable", "detail": detail, "checks": report}, 503)
+
+
+@metrics_router.get("/metrics")
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

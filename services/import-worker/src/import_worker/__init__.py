@@ -1,0 +1,1 @@
+"""SegOps worker: assembles and runs the jobs of both sides; the job code lives with its data."""

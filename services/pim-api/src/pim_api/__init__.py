@@ -1,0 +1,1 @@
+"""SegOps PIM API: tenants and API keys, product schema, products, facets, CSV import."""

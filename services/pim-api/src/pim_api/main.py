@@ -1,0 +1,44 @@
+"""The PIM API app: wiring of settings, storage clients, auth and routers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from arq.connections import ArqRedis
+from fastapi import FastAPI
+
+from pim_api.schema import endpoints as schema_endpoints
+from pim_api.settings import PimSettings
+from pim_api.tenancy import endpoints as tenancy_endpoints
+from pim_api.tenancy.directory import DatabaseTenantDirectory
+from segops_platform.app import create_service_app
+from segops_platform.auth.tenant_directory import Authenticator
+from segops_platform.database import create_engine, create_sessionmaker
+from segops_platform.readiness_checks import postgres_check, redis_check
+
+
+def create_app(settings: PimSettings | None = None) -> FastAPI:
+    settings = settings or PimSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        # Lazy: the API starts while Redis is down, and /readyz says so.
+        redis = ArqRedis.from_url(settings.redis_url)
+        app.state.settings = settings
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.redis = redis
+        app.state.authenticator = Authenticator(settings, DatabaseTenantDirectory(app.state.sessionmaker))
+        app.state.readiness_checks = {
+            "postgres": postgres_check(engine),
+            "redis": redis_check(redis),
+        }
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await engine.dispose()
+
+    app = create_service_app("pim-api", "SegOps PIM API", lifespan, api_prefix="/api/pim")
+    app.include_router(schema_endpoints.router)
+    app.include_router(tenancy_endpoints.router)
+    return app

@@ -1,0 +1,6 @@
+"""Every table of the `pim` schema, imported in one place for Alembic and the metadata."""
+
+from pim_api.schema.models import ProductSchemaRow
+from pim_api.tenancy.models import ApiKeyRow, TenantRow
+
+__all__ = ["ApiKeyRow", "ProductSchemaRow", "TenantRow"]

@@ -1,0 +1,25 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Identity, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pim_api.db import Base
+from pim_api.tenancy.models import TenantRow
+
+
+class ProductSchemaRow(Base):
+    """One schema per tenant, created with the tenant."""
+
+    __tablename__ = "product_schemas"
+
+    tenant_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey(TenantRow.id, ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    default_currency: Mapped[str] = mapped_column(Text, default="USD")
+    default_locale: Mapped[str] = mapped_column(Text, default="en_US")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,0 +1,22 @@
+"""SQL for the product schema."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pim_api.schema.models import ProductSchemaRow
+
+
+class ProductSchemaRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create_empty(self, tenant_id: int) -> ProductSchemaRow:
+        row = ProductSchemaRow(tenant_id=tenant_id, fields=[])
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def get(self, tenant_id: int) -> ProductSchemaRow | None:
+        return await self.session.scalar(
+            select(ProductSchemaRow).where(ProductSchemaRow.tenant_id == tenant_id)
+        )

@@ -1,0 +1,1 @@
+"""SegOps segment API: segment definitions, ClickHouse product replica, preview, compute, members."""

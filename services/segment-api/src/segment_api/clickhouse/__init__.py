@@ -1,0 +1,1 @@
+"""The ClickHouse side segment-api owns: the product replica and membership tables."""

@@ -1,0 +1,66 @@
+"""Versioned, idempotent ClickHouse DDL, recorded in `<database>.schema_migrations`.
+
+Each migration is a numbered list of statements; `{db}` stands for the database name. A migration
+is recorded after its last statement, so a run interrupted before that runs it again: write
+`CREATE … IF NOT EXISTS`, and give an `ALTER` (18.16 has no `ADD COLUMN IF NOT EXISTS`) a
+migration of its own.
+"""
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import httpx
+from aiochclient import ChClient
+
+from segment_api.clickhouse.client import create_clickhouse_client
+from segment_api.clickhouse.sql import quote_identifier
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = ()
+
+
+async def applied_versions(client: ChClient, db: str) -> set[int]:
+    rows = await client.fetch(f"SELECT version FROM {db}.schema_migrations")  # noqa: S608  (quoted name)
+    return {int(row["version"]) for row in rows}
+
+
+async def migrate(client: ChClient, database: str, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Apply the migrations not yet recorded, in order; return the versions applied now."""
+    db = quote_identifier(database)
+    await client.execute(f"CREATE DATABASE IF NOT EXISTS {db}")
+    await client.execute(
+        f"CREATE TABLE IF NOT EXISTS {db}.schema_migrations "
+        "(version UInt32, name String, applied_at DateTime DEFAULT now()) "
+        "ENGINE = MergeTree ORDER BY version"
+    )
+    done = await applied_versions(client, db)
+    applied = []
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version in done:
+            continue
+        for statement in migration.statements:
+            await client.execute(statement.replace("{db}", db))
+        await client.execute(
+            f"INSERT INTO {db}.schema_migrations (version, name) VALUES",
+            (migration.version, migration.name),
+        )
+        applied.append(migration.version)
+    return applied
+
+
+async def migrate_url(url: str, database: str) -> list[int]:
+    async with httpx.AsyncClient(timeout=60) as http:
+        # Connect to `default`: the target database may not exist yet.
+        return await migrate(create_clickhouse_client(url, "default", http), database)
+
+
+def run(url: str, database: str) -> list[int]:
+    return asyncio.run(migrate_url(url, database))

@@ -1,0 +1,104 @@
+"""Test set-up on the real servers, on databases of the test run's own (never the dev data).
+
+Postgres `segops_test` and ClickHouse `segmentation_test` are recreated once per run; Redis uses
+database 15, flushed once per run. Tests isolate by tenant: each makes the tenants it needs.
+"""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from pim_api import migrations as pim_migrations
+from pim_api.main import create_app as create_pim_app
+from pim_api.settings import PimSettings
+from pim_api.tenancy.service import IssuedKey, TenancyService
+from segment_api import migrations as segment_migrations
+from segment_api.settings import SegmentSettings
+
+
+def _with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+TEST_ENV = {
+    "SEGOPS_ENV": "test",
+    "DATABASE_URL": _with_database(
+        os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/segops"), "segops_test"
+    ),
+    "REDIS_URL": _with_database(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "15"),
+    "CLICKHOUSE_URL": os.environ.get("CLICKHOUSE_URL", "http://127.0.0.1:8123"),
+    "CLICKHOUSE_DATABASE": "segmentation_test",
+}
+os.environ.update(TEST_ENV)  # subprocesses (segops-admin) and settings objects see the test set-up
+
+
+async def _recreate_postgres_database(url: str) -> None:
+    parts = urlsplit(url.replace("+asyncpg", ""))
+    database = parts.path.lstrip("/")
+    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await admin.close()
+
+
+async def _recreate_clickhouse_database(url: str, database: str) -> None:
+    async with httpx.AsyncClient(base_url=url) as client:
+        response = await client.post("/", content=f"DROP DATABASE IF EXISTS `{database}`")
+        response.raise_for_status()
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def test_databases() -> None:
+    """Fresh databases for this run, migrated the way `make run` migrates them."""
+    await _recreate_postgres_database(TEST_ENV["DATABASE_URL"])
+    await _recreate_clickhouse_database(TEST_ENV["CLICKHOUSE_URL"], TEST_ENV["CLICKHOUSE_DATABASE"])
+    redis = Redis.from_url(TEST_ENV["REDIS_URL"])
+    await redis.flushdb()
+    await redis.aclose()
+    # Alembic's env runs its own event loop, so it gets a thread of its own.
+    await asyncio.to_thread(pim_migrations.upgrade, TEST_ENV["DATABASE_URL"])
+    await asyncio.to_thread(segment_migrations.upgrade, SegmentSettings())
+
+
+@pytest.fixture(scope="session")
+def pim_settings() -> PimSettings:
+    return PimSettings()
+
+
+@pytest.fixture(scope="session")
+async def pim_app(pim_settings: PimSettings) -> AsyncIterator[FastAPI]:
+    app = create_pim_app(pim_settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def pim(pim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the in-process pim-api."""
+    transport = httpx.ASGITransport(app=pim_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://pim-api") as client:
+        yield client
+
+
+from tests.support import TenantFactory  # noqa: E402
+
+
+@pytest.fixture
+def make_tenant(pim_app: FastAPI) -> TenantFactory:
+    """Create a tenant (committed, as `segops-admin tenant create` does) with its first API key."""
+
+    async def create() -> IssuedKey:
+        async with pim_app.state.sessionmaker() as session, session.begin():
+            return await TenancyService(session).create_tenant("test tenant")
+
+    return create

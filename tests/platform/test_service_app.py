@@ -1,0 +1,144 @@
+"""What `create_service_app` gives every service: request ids, one error format, body limit, health."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+from segops_platform.app import create_service_app
+from segops_platform.errors import Conflict, json_path
+from segops_platform.request_context import current_request_id
+
+
+class Item(BaseModel):
+    name: str
+    tags: list[int]
+
+
+def build_app() -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async def failing_check() -> None:
+            raise ConnectionRefusedError("port 6390 refused")
+
+        app.state.readiness_checks = {"postgres": lambda: _ok(), "redis": failing_check}
+        yield
+
+    app = create_service_app("probe", "probe", lifespan, api_prefix="/api/probe")
+
+    @app.get("/request-id")
+    async def request_id() -> dict[str, str | None]:
+        return {"request_id": current_request_id()}
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    @app.get("/conflict")
+    async def conflict() -> None:
+        raise Conflict("sku 'A-1' already exists")
+
+    @app.post("/items")
+    async def items(item: Item) -> Item:
+        return item
+
+    return app
+
+
+async def _ok() -> None:
+    return None
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    app = build_app()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://probe") as client:
+            yield client
+
+
+async def test_a_callers_request_id_is_kept_and_echoed(client: httpx.AsyncClient) -> None:
+    response = await client.get("/request-id", headers={"X-Request-ID": "abc-123"})
+    assert response.json() == {"request_id": "abc-123"}
+    assert response.headers["x-request-id"] == "abc-123"
+
+
+async def test_a_request_id_is_made_when_missing_or_malformed(client: httpx.AsyncClient) -> None:
+    for headers in ({}, {"X-Request-ID": "bad id\nwith newline"}, {"X-Request-ID": "x" * 200}):
+        response = await client.get("/request-id", headers=headers)
+        made = response.json()["request_id"]
+        assert len(made) == 32
+        assert response.headers["x-request-id"] == made
+
+
+async def test_unexpected_errors_are_a_json_500_without_internals(client: httpx.AsyncClient) -> None:
+    response = await client.get("/boom", headers={"X-Request-ID": "req-500"})
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "req-500"
+    assert "secret internals" not in response.text
+    assert "X-Request-ID" in response.json()["detail"]
+
+
+async def test_service_errors_keep_their_status_and_detail(client: httpx.AsyncClient) -> None:
+    response = await client.get("/conflict")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "sku 'A-1' already exists"}
+
+
+async def test_invalid_bodies_are_a_400_naming_each_json_path(client: httpx.AsyncClient) -> None:
+    response = await client.post("/items", json={"tags": [1, "x", 3]})
+    assert response.status_code == 400
+    body = response.json()
+    assert {error["path"] for error in body["errors"]} == {"name", "tags[1]"}
+    assert body["detail"].endswith("(and 1 more)")
+
+
+async def test_unknown_routes_use_the_same_error_format(client: httpx.AsyncClient) -> None:
+    response = await client.get("/nowhere")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+
+
+async def test_bodies_over_32_mb_are_refused_with_413(client: httpx.AsyncClient) -> None:
+    declared = await client.post("/items", content=b"x", headers={"Content-Length": str(33 * 1024 * 1024)})
+    assert declared.status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(33):
+            yield b" " * (1024 * 1024)
+
+    streamed = await client.post("/items", content=chunks())
+    assert streamed.status_code == 413
+    assert streamed.json() == {"detail": "request body exceeds 32 MB"}
+
+
+async def test_readyz_names_the_dependency_that_is_down(client: httpx.AsyncClient) -> None:
+    for path in ("/readyz", "/api/probe/readyz"):
+        response = await client.get(path)
+        assert response.status_code == 503
+        body = response.json()
+        assert body["detail"] == "not ready: redis is unreachable"
+        assert body["checks"]["postgres"] == "ok"
+        assert "port 6390 refused" in body["checks"]["redis"]
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+
+
+async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClient) -> None:
+    await client.get("/conflict")
+    metrics = (await client.get("/metrics")).text
+    assert (
+        'segops_http_requests_total{method="GET",route="/conflict",service="probe",status="409"}' in metrics
+    )
+    assert (await client.get("/api/probe/metrics")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("loc", "path"),
+    [(("body", "fields", 0, "name"), "fields[0].name"), (("query", "page"), "page"), (("body",), "$")],
+)
+def test_json_path(loc: tuple[int | str, ...], path: str) -> None:
+    assert json_path(loc) == path

@@ -1,0 +1,48 @@
+"""Versioned ClickHouse DDL on the real 18.16 server: applied once, in order, recorded."""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from aiochclient import ChClient
+
+from segment_api.clickhouse.client import create_clickhouse_client
+from segment_api.clickhouse.migrations import Migration, migrate
+from segment_api.clickhouse.sql import quote_identifier
+from segment_api.settings import SegmentSettings
+
+DATABASE = "segmentation_test_migrations"
+MIGRATIONS = [
+    Migration(2, "add notes", ("ALTER TABLE {db}.widgets ADD COLUMN note String",)),
+    Migration(
+        1, "widgets", ("CREATE TABLE IF NOT EXISTS {db}.widgets (id UInt64) ENGINE = MergeTree ORDER BY id",)
+    ),
+]
+
+
+@pytest.fixture
+async def clickhouse() -> AsyncIterator[ChClient]:
+    async with httpx.AsyncClient() as http:
+        client = create_clickhouse_client(SegmentSettings().clickhouse_url, "default", http)
+        await client.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+        yield client
+        await client.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+
+
+async def test_migrations_apply_in_order_once(clickhouse: ChClient) -> None:
+    assert await migrate(clickhouse, DATABASE, MIGRATIONS[1:]) == [1]
+    assert await migrate(clickhouse, DATABASE, MIGRATIONS) == [2]
+    assert await migrate(clickhouse, DATABASE, MIGRATIONS) == []
+    columns = await clickhouse.fetch(f"DESCRIBE TABLE {DATABASE}.widgets")
+    assert [row["name"] for row in columns] == ["id", "note"]
+    recorded = await clickhouse.fetch(
+        f"SELECT version, name FROM {DATABASE}.schema_migrations ORDER BY version"
+    )
+    assert [(row["version"], row["name"]) for row in recorded] == [(1, "widgets"), (2, "add notes")]
+
+
+def test_database_names_are_plain_identifiers_only() -> None:
+    assert quote_identifier("segmentation") == "`segmentation`"
+    for bad in ["seg`mentation", "a b", "x;DROP", "", "1abc"]:
+        with pytest.raises(ValueError, match="not a plain ClickHouse identifier"):
+            quote_identifier(bad)

@@ -1,0 +1,7 @@
+"""Types and helpers shared by tests (fixtures live in conftest.py)."""
+
+from collections.abc import Awaitable, Callable
+
+from pim_api.tenancy.service import IssuedKey
+
+TenantFactory = Callable[[], Awaitable[IssuedKey]]
