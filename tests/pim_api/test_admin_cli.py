@@ -41,11 +41,14 @@ async def test_apikey_create_list_and_revoke(pim: httpx.AsyncClient) -> None:
     assert prefix in listing
     assert issued["api_key"] not in listing  # the secret part is never shown again
 
+    assert admin("apikey", "verify", issued["api_key"]).stdout.strip() == tenant_id
     revoked = admin("apikey", "revoke", "--tenant", tenant_id, prefix)
     assert revoked.returncode == 0, revoked.stderr
     assert "revoked" in admin("apikey", "list", "--tenant", tenant_id).stdout
     response = await pim.get(SCHEMA, headers={"X-API-Key": issued["api_key"]})
     assert response.status_code == 401
+    unknown = admin("apikey", "verify", issued["api_key"])
+    assert (unknown.returncode, unknown.stderr.strip()) == (1, "segops-admin: unknown or revoked API key")
 
 
 def test_errors_are_one_line_and_exit_non_zero() -> None:

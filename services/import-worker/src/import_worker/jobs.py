@@ -19,4 +19,4 @@ async def ping(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"worker": worker, "job_try": ctx["job_try"], "request_id": ctx["request_id"]}
 
 
-FUNCTIONS = [ping]
+FUNCTIONS: list[Any] = [ping]  # arq takes coroutines or arq.func() wrappers

@@ -51,6 +51,13 @@ async def apikey_revoke(args: argparse.Namespace, service: TenancyService, _: Pi
     return f"revoked {args.prefix}; every service refuses it within 60 s"
 
 
+async def apikey_verify(args: argparse.Namespace, service: TenancyService, _: PimSettings) -> str:
+    tenant_id = await service.tenant_for_api_key(args.key)
+    if tenant_id is None:
+        raise SegOpsError("unknown or revoked API key")
+    return str(tenant_id)
+
+
 async def token(args: argparse.Namespace, service: TenancyService, settings: PimSettings) -> str:
     if not await service.tenant_exists(args.tenant):
         raise SegOpsError(f"tenant {args.tenant} does not exist")
@@ -80,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--tenant", type=int, required=True)
     revoke.add_argument("prefix", help="the key's visible prefix, e.g. sgk_1a2b3c4d")
     revoke.set_defaults(run=apikey_revoke)
+    verify = apikey.add_parser("verify", help="print the tenant of an active key")
+    verify.add_argument("key")
+    verify.set_defaults(run=apikey_verify)
 
     tok = groups.add_parser("token", help="print a signed JWT for a tenant")
     tok.add_argument("--tenant", type=int, required=True)

@@ -1,0 +1,1 @@
+"""The parts of deploy/stack.py, one job per module."""
