@@ -30,7 +30,10 @@ def schema_metadata(schema: str) -> MetaData:
 
 
 def create_engine(database_url: str) -> AsyncEngine:
-    return create_async_engine(database_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No pool_pre_ping: it costs a round trip per checkout (~0.3 ms of a ~0.6 ms read, measured).
+    # A connection found dead invalidates the whole pool, so a Postgres restart fails only the
+    # requests in flight at that moment.
+    return create_async_engine(database_url, pool_size=10, max_overflow=10)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
