@@ -1,0 +1,1 @@
+"""One module per benchmark, each with `run(context) -> list[Result]`."""
