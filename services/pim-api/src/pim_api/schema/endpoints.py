@@ -2,24 +2,30 @@
 
 from fastapi import APIRouter
 
-from pim_api.schema.repository import ProductSchemaRepository
-from pim_api.schema.schemas import ProductSchemaOut
+from pim_api.schema.schemas import ProductSchemaIn, ProductSchemaOut
+from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.dependencies import CurrentTenant
 from segops_platform.database import SessionDep
-from segops_platform.errors import NotFound
 
-router = APIRouter(prefix="/api/pim/schema", tags=["product schema"])
-
-
-@router.get(
-    "/",
-    summary="The tenant's product schema",
-    response_model=ProductSchemaOut,
+router = APIRouter(
+    prefix="/api/pim/schema",
+    tags=["product schema"],
     responses={401: {"description": "Missing or bad credentials"}},
 )
+
+
+@router.get("/", summary="The tenant's product schema", response_model=ProductSchemaOut)
 async def get_schema(tenant: CurrentTenant, session: SessionDep) -> ProductSchemaOut:
     """Empty `fields` until a schema is defined."""
-    row = await ProductSchemaRepository(session).get(tenant.id)
-    if row is None:  # every tenant is created with one; this means the tenant row itself is gone
-        raise NotFound("product schema not found")
-    return ProductSchemaOut.model_validate(row)
+    return ProductSchemaOut.model_validate(await ProductSchemaService(session).get(tenant))
+
+
+@router.put(
+    "/",
+    summary="Replace the tenant's product schema",
+    response_model=ProductSchemaOut,
+    responses={400: {"description": "Invalid schema; `errors` names each bad field"}},
+)
+async def put_schema(body: ProductSchemaIn, tenant: CurrentTenant, session: SessionDep) -> ProductSchemaOut:
+    """Replaces `fields`; `default_currency` / `default_locale` keep their value when omitted."""
+    return ProductSchemaOut.model_validate(await ProductSchemaService(session).replace(tenant, body))

@@ -1,6 +1,8 @@
 """SQL for the product schema."""
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pim_api.schema.models import ProductSchemaRow
@@ -20,3 +22,11 @@ class ProductSchemaRepository:
         return await self.session.scalar(
             select(ProductSchemaRow).where(ProductSchemaRow.tenant_id == tenant_id)
         )
+
+    async def update(self, row: ProductSchemaRow, **values: Any) -> ProductSchemaRow:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = func.now()
+        await self.session.flush()
+        await self.session.refresh(row, ["updated_at"])
+        return row

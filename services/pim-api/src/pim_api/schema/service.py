@@ -1,0 +1,49 @@
+"""Product schema rules; callers own the transaction."""
+
+from collections import defaultdict
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pim_api.schema.models import ProductSchemaRow
+from pim_api.schema.repository import ProductSchemaRepository
+from pim_api.schema.schemas import ProductSchemaIn
+from segops_platform.auth.tenant_directory import Tenant
+from segops_platform.errors import BadRequest, NotFound
+
+
+class ProductSchemaService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.schemas = ProductSchemaRepository(session)
+
+    async def get(self, tenant: Tenant) -> ProductSchemaRow:
+        row = await self.schemas.get(tenant.id)
+        if row is None:  # every tenant is created with one; this means the tenant itself is gone
+            raise NotFound("product schema not found")
+        return row
+
+    async def replace(self, tenant: Tenant, new: ProductSchemaIn) -> ProductSchemaRow:
+        _refuse_duplicate_names(new)
+        row = await self.get(tenant)
+        fields = [field.model_dump() for field in new.fields]
+        return await self.schemas.update(
+            row,
+            fields=fields,
+            default_currency=new.default_currency or row.default_currency,
+            default_locale=new.default_locale or row.default_locale,
+        )
+
+
+def _refuse_duplicate_names(new: ProductSchemaIn) -> None:
+    positions: dict[str, list[int]] = defaultdict(list)
+    for index, field in enumerate(new.fields):
+        positions[field.name].append(index)
+    errors = [
+        {
+            "path": f"fields[{index}].name",
+            "message": f"duplicate field name {name!r} (first at fields[{at[0]}])",
+        }
+        for name, at in positions.items()
+        for index in at[1:]
+    ]
+    if errors:
+        raise BadRequest(f"{errors[0]['path']}: {errors[0]['message']}", errors)
