@@ -1,0 +1,166 @@
+"""The ClickHouse product replica and membership tables: DDL and rows, in one place.
+
+Layout decisions (all valid on ClickHouse 18.16 and current releases):
+- Schema fields are parallel typed arrays (`str_keys`/`str_vals`, ...): string, text and url go to
+  `str_*`, number and price to `num_*`, boolean to `bool_*`, date to `date_*`, array to `arr_*`.
+  A field that is not set has no entry.
+- Numbers travel as the bits of the float64 (`num_bits`, `ai_readability_score_bits`) and the
+  float columns are MATERIALIZED from them: 18.16 reads float text in JSONEachRow inexactly (e.g.
+  4.56 lands one ulp away from the SQL literal 4.56, so `eq 4.56` would miss), bits are exact.
+- Dates are UInt32 day numbers YYYYMMDD (20260503): every day from 0001-01-01 to 9999-12-31 keeps
+  its order, where a Date holds only 1970-2105 on 18.16 (and shows 1970-01-01 as 0000-00-00).
+- created_at/updated_at are DateTime('UTC'), so day arithmetic never depends on the server time zone.
+- ReplacingMergeTree(version) ordered by (tenant_id, sku): read with FINAL and `is_deleted = 0`.
+  SKUs never change in the PIM; a deleted product is written as a tombstone row of a newer version.
+"""
+
+import json
+import struct
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from segdsl.dates import day_number
+from segdsl.escaping import quote_identifier
+from segdsl.field_types import FieldType
+from segdsl.product_values import EARLIEST_TIMESTAMP, ProductValues, product_values
+
+PRODUCTS_TABLE = "products"
+MEMBERSHIPS_TABLE = "product_memberships"
+
+
+def _float_from_bits(bits: str) -> str:
+    return f"reinterpretAsFloat64(reinterpretAsString({bits}))"
+
+
+_PRODUCT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tenant_id", "UInt64"),
+    ("sku", "String"),
+    ("product_id", "UInt64"),
+    ("name", "String"),
+    ("source", "String"),
+    ("created_at", "DateTime('UTC')"),
+    ("updated_at", "DateTime('UTC')"),
+    ("ai_readability_score_bits", "Nullable(UInt64)"),
+    (
+        "ai_readability_score",
+        "Nullable(Float64) MATERIALIZED if(isNull(ai_readability_score_bits), NULL, "
+        f"{_float_from_bits('assumeNotNull(ai_readability_score_bits)')})",
+    ),
+    ("str_keys", "Array(String)"),
+    ("str_vals", "Array(String)"),
+    ("num_keys", "Array(String)"),
+    ("num_bits", "Array(UInt64)"),
+    ("num_vals", f"Array(Float64) MATERIALIZED arrayMap(bits -> {_float_from_bits('bits')}, num_bits)"),
+    ("bool_keys", "Array(String)"),
+    ("bool_vals", "Array(UInt8)"),
+    ("date_keys", "Array(String)"),
+    ("date_vals", "Array(UInt32)"),
+    ("arr_keys", "Array(String)"),
+    ("arr_vals", "Array(Array(String))"),
+    ("version", "UInt64"),
+    ("is_deleted", "UInt8"),
+)
+
+_MEMBERSHIP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tenant_id", "UInt64"),
+    ("segment_id", "UInt64"),
+    ("version", "UInt64"),
+    ("sku", "String"),
+    ("product_id", "UInt64"),
+    ("computed_at", "DateTime('UTC') DEFAULT now()"),
+)
+
+
+def _create_table(database: str, table: str, columns: tuple[tuple[str, str], ...], engine: str) -> str:
+    body = ",\n".join(f"    {name} {definition}" for name, definition in columns)
+    return f"CREATE TABLE IF NOT EXISTS {quote_identifier(database)}.{table}\n(\n{body}\n)\n{engine}"
+
+
+def products_table_ddl(database: str) -> str:
+    """CREATE TABLE IF NOT EXISTS for the product replica."""
+    engine = "ENGINE = ReplacingMergeTree(version)\nORDER BY (tenant_id, sku)"
+    return _create_table(database, PRODUCTS_TABLE, _PRODUCT_COLUMNS, engine)
+
+
+def memberships_table_ddl(database: str) -> str:
+    """CREATE TABLE IF NOT EXISTS for segment memberships: one row per (segment, compute version, SKU).
+
+    Each compute writes under a new `version`; readers take the version recorded as complete (FINAL
+    collapses a retried insert of the same version), and older versions can be deleted.
+    """
+    engine = "ENGINE = ReplacingMergeTree\nORDER BY (tenant_id, segment_id, version, sku)"
+    return _create_table(database, MEMBERSHIPS_TABLE, _MEMBERSHIP_COLUMNS, engine)
+
+
+def replica_ddl(database: str) -> tuple[str, ...]:
+    """Every CREATE statement of the replica, in order."""
+    return (products_table_ddl(database), memberships_table_ddl(database))
+
+
+def replica_row(
+    product: Mapping[str, Any], schema: Mapping[str, FieldType], *, tenant_id: int, version: int
+) -> dict[str, Any]:
+    """The replica row of a product in the PIM's shape, for `INSERT … FORMAT JSONEachRow`."""
+    return values_row(product_values(product, schema), tenant_id=tenant_id, version=version)
+
+
+def values_row(values: ProductValues, *, tenant_id: int, version: int) -> dict[str, Any]:
+    """The replica row of already extracted product values."""
+    return {
+        "tenant_id": tenant_id,
+        "sku": values.sku,
+        "product_id": values.product_id,
+        "name": values.name,
+        "source": values.source,
+        "created_at": _datetime_text(values.created_at),
+        "updated_at": _datetime_text(values.updated_at),
+        "ai_readability_score_bits": (
+            None if values.ai_readability_score is None else _float_bits(values.ai_readability_score)
+        ),
+        "str_keys": list(values.strings),
+        "str_vals": list(values.strings.values()),
+        "num_keys": list(values.numbers),
+        "num_bits": [_float_bits(number) for number in values.numbers.values()],
+        "bool_keys": list(values.booleans),
+        "bool_vals": [int(flag) for flag in values.booleans.values()],
+        "date_keys": list(values.dates),
+        "date_vals": [day_number(day) for day in values.dates.values()],
+        "arr_keys": list(values.arrays),
+        "arr_vals": [list(items) for items in values.arrays.values()],
+        "version": version,
+        "is_deleted": 0,
+    }
+
+
+def tombstone_row(*, tenant_id: int, sku: str, product_id: int, version: int) -> dict[str, Any]:
+    """The row that deletes a product from the replica (it must carry a newer version)."""
+    values = ProductValues(
+        product_id=product_id,
+        sku=sku,
+        name="",
+        source="",
+        created_at=EARLIEST_TIMESTAMP,
+        updated_at=EARLIEST_TIMESTAMP,
+        ai_readability_score=None,
+    )
+    return values_row(values, tenant_id=tenant_id, version=version) | {"is_deleted": 1}
+
+
+def json_each_row(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows as the body of `INSERT INTO … FORMAT JSONEachRow`."""
+    return "\n".join(json.dumps(row, ensure_ascii=False, allow_nan=False) for row in rows)
+
+
+def insert_rows_sql(database: str) -> str:
+    """The statement that precedes a JSONEachRow body of replica rows."""
+    return f"INSERT INTO {quote_identifier(database)}.{PRODUCTS_TABLE} FORMAT JSONEachRow"
+
+
+def _datetime_text(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _float_bits(number: float) -> int:
+    bits: int = struct.unpack("<Q", struct.pack("<d", number))[0]
+    return bits
