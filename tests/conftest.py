@@ -9,7 +9,6 @@ import os
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -21,6 +20,7 @@ from pim_api.settings import PimSettings
 from pim_api.tenancy.service import IssuedKey, TenancyService
 from segment_api import migrations as segment_migrations
 from segment_api.settings import SegmentSettings
+from segops_platform.database import recreate_database
 
 
 def _with_database(url: str, database: str) -> str:
@@ -28,27 +28,19 @@ def _with_database(url: str, database: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
+# The run's name: `test` unless SEGOPS_TEST_RUN names another, so that two runs on one machine
+# (say, two terminals) do not drop each other's databases.
+RUN = os.environ.get("SEGOPS_TEST_RUN", "test")
 TEST_ENV = {
     "SEGOPS_ENV": "test",
     "DATABASE_URL": _with_database(
-        os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/segops"), "segops_test"
+        os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/segops"), f"segops_{RUN}"
     ),
     "REDIS_URL": _with_database(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "15"),
     "CLICKHOUSE_URL": os.environ.get("CLICKHOUSE_URL", "http://127.0.0.1:8123"),
-    "CLICKHOUSE_DATABASE": "segmentation_test",
+    "CLICKHOUSE_DATABASE": f"segmentation_{RUN}",
 }
 os.environ.update(TEST_ENV)  # subprocesses (segops-admin) and settings objects see the test set-up
-
-
-async def _recreate_postgres_database(url: str) -> None:
-    parts = urlsplit(url.replace("+asyncpg", ""))
-    database = parts.path.lstrip("/")
-    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{database}"')
-    finally:
-        await admin.close()
 
 
 async def _recreate_clickhouse_database(url: str, database: str) -> None:
@@ -60,7 +52,7 @@ async def _recreate_clickhouse_database(url: str, database: str) -> None:
 @pytest.fixture(scope="session", autouse=True)
 async def test_databases() -> None:
     """Fresh databases for this run, migrated the way `make run` migrates them."""
-    await _recreate_postgres_database(TEST_ENV["DATABASE_URL"])
+    await recreate_database(TEST_ENV["DATABASE_URL"])
     await _recreate_clickhouse_database(TEST_ENV["CLICKHOUSE_URL"], TEST_ENV["CLICKHOUSE_DATABASE"])
     redis = Redis.from_url(TEST_ENV["REDIS_URL"])
     await redis.flushdb()

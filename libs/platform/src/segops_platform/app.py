@@ -3,12 +3,15 @@
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
+import uvicorn
 from fastapi import FastAPI
 
 from segops_platform import health
 from segops_platform.body_limit import BodySizeLimitMiddleware
 from segops_platform.errors import install_error_handlers
+from segops_platform.logging import configure_logging
 from segops_platform.request_context import RequestContextMiddleware
+from segops_platform.settings import ServiceSettings
 
 
 def create_service_app(
@@ -32,3 +35,9 @@ def create_service_app(
         app.include_router(health.router, prefix=api_prefix, include_in_schema=False)
     app.include_router(health.metrics_router)
     return app
+
+
+def serve(service: str, app: FastAPI, settings: ServiceSettings, port: int) -> None:
+    """Run a service's app with uvicorn: JSON logs, no access log of uvicorn's own (ours has ids)."""
+    configure_logging(service, settings.log_level)
+    uvicorn.run(app, host=settings.bind_host, port=port, log_config=None, proxy_headers=True)

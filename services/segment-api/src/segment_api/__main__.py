@@ -1,22 +1,13 @@
-"""`segops-segment-api`: serve the segment API with uvicorn on SEGMENT_API_PORT."""
-
-import uvicorn
+"""`segops-segment-api`: serve the segment API on SEGMENT_API_PORT."""
 
 from segment_api.main import create_app
 from segment_api.settings import SegmentSettings
-from segops_platform.logging import configure_logging
+from segops_platform.app import serve
 
 
 def main() -> None:
     settings = SegmentSettings()
-    configure_logging("segment-api", settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.bind_host,
-        port=settings.segment_api_port,
-        log_config=None,
-        proxy_headers=True,
-    )
+    serve("segment-api", create_app(settings), settings, settings.segment_api_port)
 
 
 if __name__ == "__main__":

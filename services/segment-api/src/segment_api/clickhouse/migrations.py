@@ -1,30 +1,31 @@
 """Versioned, idempotent ClickHouse DDL, recorded in `<database>.schema_migrations`.
 
-Each migration is a numbered list of statements; `{db}` stands for the database name. A migration
-is recorded after its last statement, so a run interrupted before that runs it again: write
-`CREATE … IF NOT EXISTS`, and give an `ALTER` (18.16 has no `ADD COLUMN IF NOT EXISTS`) a
-migration of its own.
+Each migration is numbered and makes its statements for a database name (the DDL of the replica
+comes from segdsl, its one source). A migration is recorded after its last statement, so a run
+interrupted before that runs it again: write `CREATE … IF NOT EXISTS`, and give an `ALTER`
+(18.16 has no `ADD COLUMN IF NOT EXISTS`) a migration of its own.
 """
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import httpx
 from aiochclient import ChClient
 
+from segdsl import replica_ddl
+from segdsl.escaping import quote_identifier
 from segment_api.clickhouse.client import create_clickhouse_client
-from segment_api.clickhouse.sql import quote_identifier
 
 
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
-    statements: tuple[str, ...]
+    statements: Callable[[str], Sequence[str]]  # database name -> DDL
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "product replica and memberships", replica_ddl),)
 
 
 async def applied_versions(client: ChClient, db: str) -> set[int]:
@@ -46,8 +47,8 @@ async def migrate(client: ChClient, database: str, migrations: Sequence[Migratio
     for migration in sorted(migrations, key=lambda m: m.version):
         if migration.version in done:
             continue
-        for statement in migration.statements:
-            await client.execute(statement.replace("{db}", db))
+        for statement in migration.statements(database):
+            await client.execute(statement)
         await client.execute(
             f"INSERT INTO {db}.schema_migrations (version, name) VALUES",
             (migration.version, migration.name),
