@@ -37,6 +37,7 @@ async def test_put_replaces_the_schema_and_get_returns_it(
     assert saved["id"] == before["id"]
     assert saved["created_at"] == before["created_at"]
     assert saved["updated_at"] > before["updated_at"]
+    assert saved.pop("incompatible_values") == []
     assert (await pim.get(SCHEMA, headers={"X-API-Key": tenant.key})).json() == saved
 
 
@@ -100,3 +101,44 @@ async def test_duplicate_names_are_a_400_naming_each_repeat(
         {"path": "fields[2].name", "message": "duplicate field name 'brand' (first at fields[0])"}
     ]
     assert (await pim.get(SCHEMA, headers={"X-API-Key": tenant.key})).json()["fields"] == []
+
+
+async def test_changing_a_type_keeps_stored_values_and_reports_those_that_no_longer_fit(
+    pim: httpx.AsyncClient, make_tenant: TenantFactory
+) -> None:
+    tenant = await make_tenant()
+    await put(pim, tenant.key, {"fields": [{"name": "size", "type": "string"}, BRAND]})
+    products = [
+        {"sku": "A", "name": "a", "size": "42", "brand": "Nike"},
+        {"sku": "B", "name": "b", "size": "XL", "brand": "Puma"},
+        {"sku": "C", "name": "c", "size": "L"},
+        {"sku": "D", "name": "d", "weight": "heavy"},
+    ]
+    await pim.post("/api/pim/products/bulk/", json={"products": products}, headers={"X-API-Key": tenant.key})
+    unchanged_types = [{"name": "size", "type": "number"}, BRAND, {"name": "weight", "type": "number"}]
+    response = await put(pim, tenant.key, {"fields": unchanged_types})
+    assert response.status_code == 200, response.text
+    assert response.json()["incompatible_values"] == [
+        # "42" is text, not a JSON number: it is not in number's stored form either.
+        {"field": "size", "type": "number", "count": 3, "sample_skus": ["A", "B", "C"]},
+        {"field": "weight", "type": "number", "count": 1, "sample_skus": ["D"]},
+    ]
+    listed = (await pim.get("/api/pim/products/", headers={"X-API-Key": tenant.key})).json()["results"]
+    assert [p["data"] for p in listed] == [
+        {"size": "42", "brand": "Nike"},
+        {"size": "XL", "brand": "Puma"},
+        {"size": "L"},
+        {"weight": "heavy"},
+    ]
+    again = await put(pim, tenant.key, {"fields": unchanged_types})
+    assert again.json()["incompatible_values"] == []  # only fields whose type changes are checked
+    rewritten = await pim.post(
+        "/api/pim/products/bulk/",
+        json={"products": [{"sku": "A", "size": "42"}]},
+        headers={"X-API-Key": tenant.key},
+    )
+    assert rewritten.status_code == 200
+    back = await put(pim, tenant.key, {"fields": [{"name": "size", "type": "string"}, BRAND]})
+    assert back.json()["incompatible_values"] == [
+        {"field": "size", "type": "string", "count": 1, "sample_skus": ["A"]}  # now the number 42
+    ]

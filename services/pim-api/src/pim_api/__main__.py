@@ -1,22 +1,13 @@
-"""`segops-pim-api`: serve the PIM API with uvicorn on PIM_API_PORT."""
-
-import uvicorn
+"""`segops-pim-api`: serve the PIM API on PIM_API_PORT."""
 
 from pim_api.main import create_app
 from pim_api.settings import PimSettings
-from segops_platform.logging import configure_logging
+from segops_platform.app import serve
 
 
 def main() -> None:
     settings = PimSettings()
-    configure_logging("pim-api", settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.bind_host,
-        port=settings.pim_api_port,
-        log_config=None,
-        proxy_headers=True,
-    )
+    serve("pim-api", create_app(settings), settings, settings.pim_api_port)
 
 
 if __name__ == "__main__":

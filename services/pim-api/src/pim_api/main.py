@@ -6,6 +6,8 @@ from contextlib import asynccontextmanager
 from arq.connections import ArqRedis
 from fastapi import FastAPI
 
+from pim_api.facets import endpoints as facet_endpoints
+from pim_api.products import endpoints as product_endpoints
 from pim_api.schema import endpoints as schema_endpoints
 from pim_api.settings import PimSettings
 from pim_api.tenancy import endpoints as tenancy_endpoints
@@ -26,6 +28,7 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
         redis = ArqRedis.from_url(settings.redis_url)
         app.state.settings = settings
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.engine = engine
         app.state.redis = redis
         app.state.authenticator = Authenticator(settings, DatabaseTenantDirectory(app.state.sessionmaker))
         app.state.readiness_checks = {
@@ -40,5 +43,7 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
 
     app = create_service_app("pim-api", "SegOps PIM API", lifespan, api_prefix="/api/pim")
     app.include_router(schema_endpoints.router)
+    app.include_router(product_endpoints.router)
+    app.include_router(facet_endpoints.router)
     app.include_router(tenancy_endpoints.router)
     return app

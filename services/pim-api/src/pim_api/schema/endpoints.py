@@ -2,7 +2,12 @@
 
 from fastapi import APIRouter
 
-from pim_api.schema.schemas import ProductSchemaIn, ProductSchemaOut
+from pim_api.schema.schemas import (
+    IncompatibleValues,
+    ProductSchemaIn,
+    ProductSchemaOut,
+    ProductSchemaReplaced,
+)
 from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.dependencies import CurrentTenant
 from segops_platform.database import SessionDep
@@ -23,9 +28,20 @@ async def get_schema(tenant: CurrentTenant, session: SessionDep) -> ProductSchem
 @router.put(
     "/",
     summary="Replace the tenant's product schema",
-    response_model=ProductSchemaOut,
+    response_model=ProductSchemaReplaced,
     responses={400: {"description": "Invalid schema; `errors` names each bad field"}},
 )
-async def put_schema(body: ProductSchemaIn, tenant: CurrentTenant, session: SessionDep) -> ProductSchemaOut:
-    """Replaces `fields`; `default_currency` / `default_locale` keep their value when omitted."""
-    return ProductSchemaOut.model_validate(await ProductSchemaService(session).replace(tenant, body))
+async def put_schema(
+    body: ProductSchemaIn, tenant: CurrentTenant, session: SessionDep
+) -> ProductSchemaReplaced:
+    """Replaces `fields`; `default_currency` / `default_locale` keep their value when omitted.
+
+    A changed field type never rewrites stored values: `incompatible_values` counts those that
+    don't fit the new type (they are kept, and read as not set until the product is written)."""
+    row, incompatible = await ProductSchemaService(session).replace(tenant, body)
+    return ProductSchemaReplaced.model_validate(
+        {
+            **ProductSchemaOut.model_validate(row).model_dump(),
+            "incompatible_values": [IncompatibleValues.model_validate(item) for item in incompatible],
+        }
+    )

@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Text, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pim_api.db import Base
@@ -19,6 +19,8 @@ class ProductSchemaRow(Base):
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
     fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # The fields whose values are counted on write (pim.product_value_counts, migration 0003).
+    counted_fields: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     default_currency: Mapped[str] = mapped_column(Text, default="USD")
     default_locale: Mapped[str] = mapped_column(Text, default="en_US")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

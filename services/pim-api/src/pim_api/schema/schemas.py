@@ -78,3 +78,20 @@ class ProductSchemaOut(BaseModel):
     default_locale: str
     created_at: datetime
     updated_at: datetime
+
+
+class IncompatibleValues(BaseModel):
+    """Stored values that are not in the new type's stored form: kept, reported, read as not set."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    field: str
+    type: FieldType
+    count: int
+    sample_skus: list[str]
+
+
+class ProductSchemaReplaced(ProductSchemaOut):
+    """`PUT` answers the schema (as `GET` does) plus what the type changes left unfit."""
+
+    incompatible_values: list[IncompatibleValues]

@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pim_api.products.counts import COUNTED_TYPES, ValueCounts
+from pim_api.schema.compatibility import Incompatible, incompatible_values
 from pim_api.schema.models import ProductSchemaRow
 from pim_api.schema.repository import ProductSchemaRepository
 from pim_api.schema.schemas import ProductSchemaIn
@@ -13,7 +15,9 @@ from segops_platform.errors import BadRequest, NotFound
 
 class ProductSchemaService:
     def __init__(self, session: AsyncSession) -> None:
+        self.session = session
         self.schemas = ProductSchemaRepository(session)
+        self.counts = ValueCounts(session)
 
     async def get(self, tenant: Tenant) -> ProductSchemaRow:
         row = await self.schemas.get(tenant.id)
@@ -21,16 +25,29 @@ class ProductSchemaService:
             raise NotFound("product schema not found")
         return row
 
-    async def replace(self, tenant: Tenant, new: ProductSchemaIn) -> ProductSchemaRow:
+    async def replace(
+        self, tenant: Tenant, new: ProductSchemaIn
+    ) -> tuple[ProductSchemaRow, list[Incompatible]]:
+        """The saved schema, and the stored values that don't fit a field whose type is new."""
         _refuse_duplicate_names(new)
         row = await self.get(tenant)
-        fields = [field.model_dump() for field in new.fields]
-        return await self.schemas.update(
+        old_types = {field["name"]: field["type"] for field in row.fields}
+        retyped = {field.name: field.type for field in new.fields if old_types.get(field.name) != field.type}
+        counted = [field.name for field in new.fields if field.type in COUNTED_TYPES]
+        if set(counted) != set(row.counted_fields):
+            await self.counts.recount(
+                tenant.id,
+                added=set(counted) - set(row.counted_fields),
+                removed=set(row.counted_fields) - set(counted),
+            )
+        row = await self.schemas.update(
             row,
-            fields=fields,
+            fields=[field.model_dump() for field in new.fields],
+            counted_fields=counted,
             default_currency=new.default_currency or row.default_currency,
             default_locale=new.default_locale or row.default_locale,
         )
+        return row, await incompatible_values(self.session, tenant.id, retyped)
 
 
 def _refuse_duplicate_names(new: ProductSchemaIn) -> None:

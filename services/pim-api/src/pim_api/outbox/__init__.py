@@ -1,0 +1,1 @@
+"""The product outbox: written in the same transaction as every product write (DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""Products: CRUD, search and attribute filters, bulk upsert by SKU."""

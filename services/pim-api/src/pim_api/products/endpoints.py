@@ -1,0 +1,87 @@
+"""`/api/pim/products/`: list with search and filters, CRUD, bulk upsert by SKU."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from pim_api.products.repository import ProductReader
+from pim_api.products.schemas import (
+    BulkResult,
+    BulkUpsert,
+    ProductCreate,
+    ProductOut,
+    ProductPage,
+    ProductPatch,
+)
+from pim_api.products.service import ProductService
+from segops_platform.auth.dependencies import CurrentTenant
+from segops_platform.database import SessionDep
+
+router = APIRouter(
+    prefix="/api/pim/products",
+    tags=["products"],
+    responses={401: {"description": "Missing or bad credentials"}},
+)
+Responses = dict[int | str, dict[str, Any]]
+NOT_FOUND: Responses = {404: {"description": "No such product for this tenant"}}
+BAD_REQUEST: Responses = {400: {"description": "Invalid input; `errors` locates each problem"}}
+
+
+@router.get("/", summary="List products", response_model=ProductPage, responses=BAD_REQUEST)
+async def list_products(request: Request, tenant: CurrentTenant, session: SessionDep) -> ProductPage:
+    """`q`: case-insensitive contains on name; `<field>=value`: exact match typed by the schema."""
+    found = await ProductService(session).search(tenant, list(request.query_params.multi_items()))
+    path, page, size = request.url.path, found.page, found.page_size
+    return ProductPage(
+        count=found.count,
+        next=found.where.link(path, page + 1, size) if page * size < found.count else None,
+        previous=found.where.link(path, page - 1, size) if page > 1 else None,
+        results=[ProductOut.model_validate(row) for row in found.rows],
+    )
+
+
+@router.post(
+    "/",
+    summary="Create a product",
+    status_code=201,
+    response_model=ProductOut,
+    responses={**BAD_REQUEST, 409: {"description": "The SKU exists"}},
+)
+async def create_product(body: ProductCreate, tenant: CurrentTenant, session: SessionDep) -> ProductOut:
+    return ProductOut.model_validate(await ProductService(session).create(tenant, body))
+
+
+@router.post(
+    "/bulk/",
+    summary="Bulk upsert by SKU",
+    response_model=BulkResult,
+    responses={**BAD_REQUEST, 413: {"description": "More than 10,000 products"}},
+)
+async def bulk_upsert(body: BulkUpsert, tenant: CurrentTenant, session: SessionDep) -> BulkResult:
+    """Fields beyond `sku` and `name` go to `data`. All or nothing; bad items named by index."""
+    return await ProductService(session).bulk_upsert(tenant, body.products)
+
+
+@router.get("/{product_id}/", summary="Get a product", response_model=ProductOut, responses=NOT_FOUND)
+async def get_product(product_id: int, tenant: CurrentTenant, request: Request) -> ProductOut:
+    """The hottest read: one row straight from the pool, no session (see `ProductReader`)."""
+    return ProductOut.model_validate(await ProductReader(request.app.state.engine).get(tenant, product_id))
+
+
+@router.patch(
+    "/{product_id}/",
+    summary="Update a product's name and/or data",
+    response_model=ProductOut,
+    responses={**NOT_FOUND, **BAD_REQUEST},
+)
+async def patch_product(
+    product_id: int, body: ProductPatch, tenant: CurrentTenant, session: SessionDep
+) -> ProductOut:
+    """`data` merges: keys given replace, `null` removes a key, keys not given stay."""
+    return ProductOut.model_validate(await ProductService(session).update(tenant, product_id, body))
+
+
+@router.delete("/{product_id}/", summary="Delete a product", status_code=204, responses=NOT_FOUND)
+async def delete_product(product_id: int, tenant: CurrentTenant, session: SessionDep) -> Response:
+    await ProductService(session).delete(tenant, product_id)
+    return Response(status_code=204)

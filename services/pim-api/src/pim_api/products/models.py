@@ -1,0 +1,52 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Identity, Index, Sequence, Text, UniqueConstraint, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pim_api.db import SCHEMA, Base
+from pim_api.tenancy.models import TenantRow
+
+# One sequence for every product write of every tenant: versions only grow, even across a delete
+# and a re-create of the same SKU, so the ClickHouse replica (ReplacingMergeTree(version)) keeps
+# the newest state.
+PRODUCT_VERSION = Sequence("product_version_seq", schema=SCHEMA, metadata=Base.metadata)
+
+
+class ProductRow(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "sku"),
+        # q: case-insensitive contains on name (pg_trgm); tenant_id first through btree_gin.
+        Index(
+            "ix_products_name_trgm",
+            "tenant_id",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        # <field>=value filters: jsonb containment.
+        Index(
+            "ix_products_data",
+            "tenant_id",
+            "data",
+            postgresql_using="gin",
+            postgresql_ops={"data": "jsonb_path_ops"},
+        ),
+    )
+
+    tenant_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey(TenantRow.id, ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    sku: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    source: Mapped[str] = mapped_column(Text, server_default="api")
+    ai_readability_score: Mapped[float | None]
+    version: Mapped[int] = mapped_column(
+        BigInteger, PRODUCT_VERSION, server_default=PRODUCT_VERSION.next_value()
+    )
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,0 +1,148 @@
+"""SQL for products. Every statement is scoped by the caller's tenant."""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, any_, delete, func, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from pim_api.products.models import PRODUCT_VERSION, ProductRow
+from pim_api.products.query import ProductFilter
+from segops_platform.auth.tenant_directory import Tenant
+from segops_platform.database import fetch_row
+from segops_platform.errors import NotFound
+
+_LIKE_SPECIAL = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
+
+
+def conditions(tenant_id: int, where: ProductFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [ProductRow.tenant_id == tenant_id]
+    if where.q:
+        pattern = f"%{where.q.translate(_LIKE_SPECIAL)}%"
+        conditions.append(ProductRow.name.ilike(pattern, escape="\\"))
+    for documents in where.containments.values():
+        conditions.append(or_(*(ProductRow.data.contains(document) for document in documents)))
+    return conditions
+
+
+class ProductReader:
+    """GET by id without a session: one asyncpg round trip, tenant-scoped like every query."""
+
+    _GET = (
+        "SELECT id, sku, name, data, source, ai_readability_score, created_at, updated_at "
+        "FROM pim.products WHERE tenant_id = $1 AND id = $2"
+    )
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def get(self, tenant: Tenant, product_id: int) -> dict[str, Any]:
+        row = await fetch_row(self.engine, self._GET, tenant.id, product_id)
+        if row is None:
+            raise NotFound(f"product {product_id} not found")
+        return dict(row)  # the pool's connections decode jsonb already (SQLAlchemy sets the codec)
+
+
+class ProductRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, tenant_id: int, product_id: int, *, for_update: bool = False) -> ProductRow | None:
+        statement = select(ProductRow).where(ProductRow.tenant_id == tenant_id, ProductRow.id == product_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.session.scalar(statement)
+
+    async def count(self, tenant_id: int, where: ProductFilter) -> int:
+        statement = select(func.count()).select_from(ProductRow).where(*conditions(tenant_id, where))
+        return int(await self.session.scalar(statement) or 0)
+
+    async def page(self, tenant_id: int, where: ProductFilter, offset: int, limit: int) -> list[ProductRow]:
+        statement = (
+            select(ProductRow)
+            .where(*conditions(tenant_id, where))
+            .order_by(ProductRow.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(statement))
+
+    async def insert(self, tenant_id: int, sku: str, name: str, data: dict[str, Any]) -> ProductRow | None:
+        """The new product, or None when the SKU is taken."""
+        statement = (
+            pg_insert(ProductRow)
+            .values(tenant_id=tenant_id, sku=sku, name=name, data=data)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "sku"])
+            .returning(ProductRow)
+        )
+        return await self.session.scalar(statement)
+
+    async def update(self, row: ProductRow, name: str, data: dict[str, Any]) -> ProductRow:
+        statement = (
+            update(ProductRow)
+            .where(ProductRow.tenant_id == row.tenant_id, ProductRow.id == row.id)
+            .values(name=name, data=data, version=PRODUCT_VERSION.next_value(), updated_at=func.now())
+            .returning(ProductRow)
+            .execution_options(populate_existing=True)
+        )
+        updated = await self.session.scalar(statement)
+        assert updated is not None
+        return updated
+
+    async def delete(self, tenant_id: int, product_id: int) -> str | None:
+        """The deleted product's SKU, or None when there was no such product."""
+        statement = (
+            delete(ProductRow)
+            .where(ProductRow.tenant_id == tenant_id, ProductRow.id == product_id)
+            .returning(ProductRow.sku)
+        )
+        return await self.session.scalar(statement)
+
+    async def lock_by_skus(self, tenant_id: int, skus: Sequence[str]) -> dict[str, ProductRow]:
+        """The existing products among `skus`, locked until the transaction ends."""
+        statement = (
+            select(ProductRow)
+            # One array parameter: an IN list would bind (and compile) 10,000 parameters.
+            .where(
+                ProductRow.tenant_id == tenant_id, ProductRow.sku == any_(literal(list(skus), ARRAY(Text)))
+            )
+            .with_for_update()
+        )
+        return {row.sku: row for row in await self.session.scalars(statement)}
+
+    async def upsert_many(
+        self, tenant_id: int, skus: list[str], names: list[str], datas: list[dict[str, Any]]
+    ) -> None:
+        """One statement for the whole batch: upsert by SKU and write the outbox rows."""
+        await self.session.execute(
+            _UPSERT_MANY,
+            {
+                "tenant_id": tenant_id,
+                "skus": skus,
+                "names": names,
+                "datas": [json.dumps(data, separators=(",", ":")) for data in datas],
+            },
+        )
+
+
+_UPSERT_MANY = text(
+    """
+    WITH upserted AS (
+        INSERT INTO pim.products AS p (tenant_id, sku, name, data)
+        SELECT :tenant_id, sku, name, data
+        FROM unnest(CAST(:skus AS text[]), CAST(:names AS text[]), CAST(:datas AS jsonb[]))
+            AS t(sku, name, data)
+        ON CONFLICT (tenant_id, sku) DO UPDATE
+            SET name = EXCLUDED.name,
+                data = EXCLUDED.data,
+                version = nextval('pim.product_version_seq'),
+                updated_at = now()
+        RETURNING p.tenant_id, p.id, p.sku, p.version
+    )
+    INSERT INTO pim.product_outbox (tenant_id, product_id, sku, version)
+    SELECT tenant_id, id, sku, version FROM upserted
+    """
+)

@@ -1,0 +1,147 @@
+"""Product rules: validation against the tenant schema, versions and outbox rows; callers own the
+transaction (one per request), so a write and its outbox row commit together or not at all."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pim_api.outbox.repository import OutboxRepository
+from pim_api.products.counts import ValueCounts
+from pim_api.products.data import SchemaView, missing_required, parse_change
+from pim_api.products.models import ProductRow
+from pim_api.products.query import ProductFilter, parse_filter, parse_paging
+from pim_api.products.repository import ProductRepository
+from pim_api.products.schemas import MAX_BULK_ITEMS, BulkResult, ProductCreate, ProductPatch
+from pim_api.schema.service import ProductSchemaService
+from segops_platform.auth.tenant_directory import Tenant
+from segops_platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+
+MAX_REPORTED_ERRORS = 1_000
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    where: ProductFilter
+    page: int
+    page_size: int
+    count: int
+    rows: list[ProductRow]
+
+
+def _refuse(errors: list[dict[str, str]]) -> None:
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise BadRequest(f"{errors[0]['path']}: {errors[0]['message']}{more}", errors[:MAX_REPORTED_ERRORS])
+
+
+class ProductService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.products = ProductRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.schemas = ProductSchemaService(session)
+        self.counts = ValueCounts(session)
+
+    async def schema_view(self, tenant: Tenant) -> SchemaView:
+        return SchemaView.of(await self.schemas.get(tenant))
+
+    async def search(self, tenant: Tenant, query: list[tuple[str, str]]) -> SearchResult:
+        """A page of the products the query string selects, with their exact count."""
+        page, page_size = parse_paging(query)
+        schema = await self.schema_view(tenant)
+        where = parse_filter(query, schema)
+        count = await self.counts.exact_count(tenant.id, where, schema.counted)
+        if count is None:
+            count = await self.products.count(tenant.id, where)
+        last_page = max(1, -(-count // page_size))
+        if page > last_page:
+            raise NotFound(f"page {page} is past the last page ({last_page})")
+        rows = await self.products.page(tenant.id, where, (page - 1) * page_size, page_size)
+        return SearchResult(where, page, page_size, count, rows)
+
+    async def create(self, tenant: Tenant, body: ProductCreate) -> ProductRow:
+        schema = await self.schema_view(tenant)
+        change = parse_change(body.data, schema, "data.")
+        data = change.applied_to({})
+        _refuse(change.errors + missing_required(data, schema, "data."))
+        row = await self.products.insert(tenant.id, body.sku, body.name, data)
+        if row is None:
+            raise Conflict(f"a product with sku {body.sku!r} already exists")
+        await self.outbox.record_write(tenant.id, row.id, row.sku, row.version)
+        return row
+
+    async def update(self, tenant: Tenant, product_id: int, patch: ProductPatch) -> ProductRow:
+        row = await self.products.get(tenant.id, product_id, for_update=True)
+        if row is None:
+            raise NotFound(f"product {product_id} not found")
+        schema = await self.schema_view(tenant)
+        change = parse_change(patch.data, schema, "data.")
+        data = change.applied_to(row.data)
+        _refuse(change.errors + missing_required(data, schema, "data."))
+        row = await self.products.update(row, patch.name or row.name, data)
+        await self.outbox.record_write(tenant.id, row.id, row.sku, row.version)
+        return row
+
+    async def delete(self, tenant: Tenant, product_id: int) -> None:
+        sku = await self.products.delete(tenant.id, product_id)
+        if sku is None:
+            raise NotFound(f"product {product_id} not found")
+        await self.outbox.record_delete(tenant.id, product_id, sku)
+
+    async def bulk_upsert(self, tenant: Tenant, items: list[dict[str, Any]]) -> BulkResult:
+        """All or nothing: every bad item is reported by index and nothing is written."""
+        if len(items) > MAX_BULK_ITEMS:
+            raise PayloadTooLarge(f"{len(items)} products in one request; at most {MAX_BULK_ITEMS}")
+        skus, errors = _bulk_skus(items)
+        _refuse(errors)
+        schema = await self.schema_view(tenant)
+        existing = await self.products.lock_by_skus(tenant.id, skus)
+        names: list[str] = []
+        datas: list[dict[str, Any]] = []
+        for index, (sku, item) in enumerate(zip(skus, items, strict=True)):
+            prefix = f"products[{index}]."
+            current = existing.get(sku)
+            name = _bulk_name(item.get("name"), current, prefix, errors)
+            values = {key: value for key, value in item.items() if key not in ("sku", "name")}
+            change = parse_change(values, schema, prefix)
+            data = change.applied_to(current.data if current else {})
+            errors += change.errors + missing_required(data, schema, prefix)
+            names.append(name)
+            datas.append(data)
+        _refuse(errors)
+        if items:
+            await self.products.upsert_many(tenant.id, skus, names, datas)
+        return BulkResult(created=len(items) - len(existing), updated=len(existing))
+
+
+def _bulk_skus(items: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, str]]]:
+    skus: list[str] = []
+    errors: list[dict[str, str]] = []
+    first_index: dict[str, int] = {}
+    for index, item in enumerate(items):
+        sku = item.get("sku")
+        path = f"products[{index}].sku"
+        if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > 255:
+            errors.append(
+                {"path": path, "message": "sku must be a non-empty string of at most 255 characters"}
+            )
+            sku = ""
+        sku = sku.strip()
+        if sku and sku in first_index:
+            errors.append({"path": path, "message": f"sku {sku!r} repeats products[{first_index[sku]}]"})
+        if sku:
+            first_index.setdefault(sku, index)
+        skus.append(sku)
+    return skus, errors
+
+
+def _bulk_name(raw: Any, current: ProductRow | None, prefix: str, errors: list[dict[str, str]]) -> str:
+    """A new product needs a name; an existing one keeps its own when none is given."""
+    if raw is None and current is not None:
+        return current.name
+    if not isinstance(raw, str) or not raw.strip() or len(raw.strip()) > 1_000:
+        errors.append(
+            {"path": f"{prefix}name", "message": "name must be a non-empty string of at most 1000 characters"}
+        )
+        return ""
+    return raw.strip()

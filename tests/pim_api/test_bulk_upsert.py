@@ -1,0 +1,115 @@
+"""POST /api/pim/products/bulk/: created/updated counts, merge, all-or-nothing, limits."""
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from pim_api.outbox.models import ProductOutboxRow
+from pim_api.tenancy.service import IssuedKey
+from tests.support import TenantFactory, auth
+
+BULK = "/api/pim/products/bulk/"
+
+
+@pytest.fixture
+async def tenant(pim: httpx.AsyncClient, make_tenant: TenantFactory) -> IssuedKey:
+    tenant = await make_tenant()
+    fields = [{"name": "brand", "type": "string"}, {"name": "price", "type": "price"}]
+    await pim.put("/api/pim/schema/", json={"fields": fields}, headers=auth(tenant.key))
+    return tenant
+
+
+async def bulk(pim: httpx.AsyncClient, tenant: IssuedKey, products: list[dict[str, Any]]) -> httpx.Response:
+    return await pim.post(BULK, json={"products": products}, headers=auth(tenant.key))
+
+
+async def by_sku(pim: httpx.AsyncClient, tenant: IssuedKey) -> dict[str, dict[str, Any]]:
+    body = (await pim.get("/api/pim/products/", params={"page_size": "200"}, headers=auth(tenant.key))).json()
+    return {product["sku"]: product for product in body["results"]}
+
+
+async def test_creates_then_updates_by_sku_merging_data(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
+    first = await bulk(
+        pim,
+        tenant,
+        [
+            {"sku": "SHOE-001", "name": "Air Max 90", "brand": "Nike", "price": "129.99", "note": "keep"},
+            {"sku": "SHOE-002", "name": "Stan Smith", "brand": "Adidas", "price": "89.99"},
+        ],
+    )
+    assert first.json() == {"created": 2, "updated": 0}
+    second = await bulk(
+        pim,
+        tenant,
+        [
+            {"sku": "SHOE-001", "price": "€119,00", "note": None},  # no name: keeps its own
+            {"sku": "SHOE-003", "name": "Gel", "brand": "Asics"},
+        ],
+    )
+    assert second.json() == {"created": 1, "updated": 1}
+    products = await by_sku(pim, tenant)
+    assert products["SHOE-001"]["name"] == "Air Max 90"
+    assert products["SHOE-001"]["data"] == {"brand": "Nike", "price": "119.00"}
+    assert products["SHOE-002"]["data"] == {"brand": "Adidas", "price": "89.99"}
+    assert products["SHOE-001"]["updated_at"] > products["SHOE-002"]["updated_at"]
+
+
+async def test_every_invalid_item_is_reported_by_index_and_nothing_is_written(
+    pim: httpx.AsyncClient, tenant: IssuedKey
+) -> None:
+    response = await bulk(
+        pim,
+        tenant,
+        [
+            {"sku": "OK-1", "name": "fine"},
+            {"sku": "BAD-PRICE", "name": "x", "price": "free"},
+            {"name": "no sku"},
+            {"sku": "NEW-NO-NAME"},
+            {"sku": "OK-1", "name": "again"},
+        ],
+    )
+    assert response.status_code == 400
+    paths = [error["path"] for error in response.json()["errors"]]
+    assert paths == ["products[2].sku", "products[4].sku"]  # SKUs first: they decide create vs update
+    assert (await by_sku(pim, tenant)) == {}
+
+    response = await bulk(
+        pim,
+        tenant,
+        [{"sku": "OK-1", "name": "fine"}, {"sku": "B", "name": "x", "price": "free"}, {"sku": "C"}],
+    )
+    assert [error["path"] for error in response.json()["errors"]] == ["products[1].price", "products[2].name"]
+    assert (await by_sku(pim, tenant)) == {}
+
+
+async def test_more_than_10000_items_is_a_413(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
+    response = await bulk(pim, tenant, [{"sku": f"S{i}", "name": "x"} for i in range(10_001)])
+    assert response.status_code == 413
+    assert "at most 10000" in response.json()["detail"]
+
+
+async def test_10000_items_in_one_request_with_one_outbox_row_each(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey
+) -> None:
+    items = [
+        {"sku": f"S{i:05d}", "name": f"Product {i}", "brand": f"B{i % 7}", "price": f"{i}.5"}
+        for i in range(10_000)
+    ]
+    assert (await bulk(pim, tenant, items)).json() == {"created": 10_000, "updated": 0}
+    assert (await bulk(pim, tenant, items[:10])).json() == {"created": 0, "updated": 10}
+    async with pim_app.state.sessionmaker() as session:
+        logged = await session.scalar(
+            select(func.count())
+            .select_from(ProductOutboxRow)
+            .where(ProductOutboxRow.tenant_id == tenant.tenant_id)
+        )
+    assert logged == 10_010
+    listed = await pim.get("/api/pim/products/", params={"brand": "B3"}, headers=auth(tenant.key))
+    assert listed.json()["count"] == len([i for i in range(10_000) if i % 7 == 3])
+
+
+async def test_an_empty_list_writes_nothing(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
+    assert (await bulk(pim, tenant, [])).json() == {"created": 0, "updated": 0}
