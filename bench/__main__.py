@@ -20,7 +20,8 @@ def main() -> None:
     parser.add_argument("--only", choices=names, action="append", help="run only these (repeatable)")
     args = parser.parse_args()
 
-    context = BenchContext(scale=args.scale, env=BENCH_ENV, tenant=prepare())
+    prepare()
+    context = BenchContext(scale=args.scale, env=BENCH_ENV)
     machine = describe(BENCH_ENV["CLICKHOUSE_URL"])
     for name in args.only or names:
         started = time.monotonic()
@@ -31,7 +32,7 @@ def main() -> None:
             print(
                 f"[bench] {result.name}: project {result.project.median:,.1f} {result.project.unit}, "
                 f"baseline {result.baseline.median:,.1f} {result.baseline.unit}, ratio {result.ratio:.2f} "
-                f"({'pass' if result.target.met(result.ratio) else 'FAIL'} {result.target.text}) → {path}",
+                f"({'pass' if result.passed else 'FAIL'} {result.target.text}) → {path}",
                 flush=True,
             )
         print(f"[bench] {name} took {time.monotonic() - started:.0f} s", flush=True)

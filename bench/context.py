@@ -1,12 +1,16 @@
 from dataclasses import dataclass
 
-from bench.environment import BenchTenant
+from bench.catalog import SCALES
 
 
 @dataclass(frozen=True)
 class BenchContext:
-    """What every benchmark gets: the scale asked for, the environment and a tenant."""
+    """What every benchmark gets: the largest scale asked for and the bench environment."""
 
     scale: str
     env: dict[str, str]
-    tenant: BenchTenant
+
+    @property
+    def scales(self) -> list[str]:
+        """Every scale up to the one asked for, smallest first (10k → 100k → 1m)."""
+        return [scale for scale, size in SCALES.items() if size <= SCALES[self.scale]]

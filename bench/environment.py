@@ -1,8 +1,6 @@
-"""The benchmarks' own databases (never the dev data), migrated, with a tenant to call the API as.
+"""The benchmarks' own databases (never the dev data), recreated per run, and their tenants."""
 
-`make bench` creates the Postgres database `segops_bench` first (deploy/stack.py services).
-"""
-
+import asyncio
 import json
 import os
 import subprocess
@@ -10,6 +8,7 @@ import sys
 from dataclasses import dataclass
 
 from bench.servers import venv_command
+from segops_platform.database import recreate_database
 
 BENCH_ENV = {
     "SEGOPS_ENV": "dev",
@@ -19,6 +18,8 @@ BENCH_ENV = {
     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
     "CLICKHOUSE_URL": os.environ.get("CLICKHOUSE_URL", "http://127.0.0.1:8123"),
     "CLICKHOUSE_DATABASE": "segmentation_bench",
+    # Services under test log warnings only, like the bare baselines (which log nothing).
+    "LOG_LEVEL": "WARNING",
 }
 
 
@@ -36,9 +37,13 @@ def _run(*command: str) -> str:
     return result.stdout
 
 
-def prepare() -> BenchTenant:
-    """Migrate the bench databases and create a fresh tenant for this run."""
+def create_tenant(name: str) -> BenchTenant:
+    created = json.loads(_run(venv_command("segops-admin"), "tenant", "create", name, "--json"))
+    return BenchTenant(tenant_id=created["tenant_id"], api_key=created["api_key"])
+
+
+def prepare() -> None:
+    """An empty, migrated bench database, so that runs do not pile data on each other."""
+    asyncio.run(recreate_database(BENCH_ENV["DATABASE_URL"]))
     _run(sys.executable, "-m", "pim_api.migrations")
     _run(sys.executable, "-m", "segment_api.migrations")
-    created = json.loads(_run(venv_command("segops-admin"), "tenant", "create", "bench", "--json"))
-    return BenchTenant(tenant_id=created["tenant_id"], api_key=created["api_key"])

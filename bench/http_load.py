@@ -36,11 +36,22 @@ def wrk_path() -> str:
     return path
 
 
-def run_load(url: str, headers: dict[str, str], seconds: int = 5, connections: int = 16) -> LoadResult:
+def random_id_paths(prefix: str, low: int, high: int) -> str:
+    """A wrk `request` function asking for `{prefix}{id}/` with a random id in [low, high]."""
+    return (
+        "request = function()\n"
+        f'  return wrk.format(nil, "{prefix}" .. math.random({low}, {high}) .. "/")\n'
+        "end\n"
+    )
+
+
+def run_load(
+    url: str, headers: dict[str, str], seconds: int = 5, connections: int = 16, request_script: str = ""
+) -> LoadResult:
     """One bounded wrk run (one thread: the service under test needs the other core)."""
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "report.lua"
-        script.write_text(_REPORT)
+        script.write_text(request_script + _REPORT)
         command = [
             wrk_path(),
             "-t1",

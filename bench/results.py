@@ -34,13 +34,15 @@ class Figure:
 
 @dataclass
 class Target:
-    """`ratio` (project median / baseline median) must be at least `min_ratio`."""
+    """What passes: a ratio against the baseline, or an absolute bound on the project's median."""
 
-    min_ratio: float
     text: str
+    min_ratio: float | None = None
+    max_project: float | None = None
 
-    def met(self, ratio: float) -> bool:
-        return ratio >= self.min_ratio
+    def met(self, ratio: float, project: float) -> bool:
+        ratio_ok = self.min_ratio is None or ratio >= self.min_ratio
+        return ratio_ok and (self.max_project is None or project <= self.max_project)
 
 
 @dataclass
@@ -61,6 +63,10 @@ class Result:
             return self.project.median / self.baseline.median
         return self.baseline.median / self.project.median
 
+    @property
+    def passed(self) -> bool:
+        return self.target.met(self.ratio, self.project.median)
+
     def write(self, machine: dict[str, Any]) -> Path:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / f"{self.name}.json"
@@ -74,7 +80,7 @@ class Result:
             "ratio": round(self.ratio, 3),
             "ratio_meaning": "project vs baseline; above 1 means the project does better",
             "target": asdict(self.target),
-            "pass": self.target.met(self.ratio),
+            "pass": self.passed,
             "series": self.series,
             "machine": machine,
         }

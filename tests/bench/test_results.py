@@ -48,3 +48,18 @@ def test_summary_has_a_row_per_result_with_its_verdict(
     assert rows[0].endswith("| pass |")
     assert rows[1].endswith("| FAIL |")
     assert "| 0.10 |" in rows[1]
+
+
+def test_an_absolute_target_bounds_the_projects_median() -> None:
+    latency = Result(
+        name="list",
+        description="d",
+        scale="1m",
+        project=Figure("project", "ms p95", [40, 45, 60]),
+        baseline=Figure("naive SQL", "ms p95", [30]),
+        target=Target(max_project=50, text="p95 <= 50 ms"),
+        higher_is_better=False,
+    )
+    assert latency.passed  # median 45 ms, although slower than the baseline
+    latency.project.runs = [55, 56, 57]
+    assert not latency.passed

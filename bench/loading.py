@@ -1,0 +1,48 @@
+"""Put catalog rows straight into pim.products with one unnest-upsert per 10,000 rows.
+
+The bare way to write products (no HTTP, no validation, no outbox): the bulk-upsert baseline,
+and the fast way to load a catalog for the read benchmarks. The catalog's values are already in
+the form the API stores (prices as 2-decimal strings, booleans, ISO dates, lists).
+"""
+
+import json
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+BATCH = 10_000
+UPSERT = """
+    INSERT INTO pim.products (tenant_id, sku, name, data)
+    SELECT $1, sku, name, data FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS t(sku, name, data)
+    ON CONFLICT (tenant_id, sku) DO UPDATE SET name = EXCLUDED.name, data = EXCLUDED.data, updated_at = now()
+"""
+
+
+def batches(jsonl: Path, start: int, stop: int) -> Iterator[list[dict[str, Any]]]:
+    """Rows [start, stop) of the catalog, in batches of at most 10,000."""
+    with jsonl.open() as lines:
+        rows = islice(lines, start, stop)
+        while batch := [json.loads(line) for line in islice(rows, BATCH)]:
+            yield batch
+
+
+Columns = tuple[list[str], list[str], list[str]]
+
+
+def columns(batch: list[dict[str, Any]]) -> Columns:
+    """The upsert's arrays: SKUs, names, and `data` as JSON text."""
+    skus = [item["sku"] for item in batch]
+    names = [item["name"] for item in batch]
+    datas = [json.dumps({k: v for k, v in item.items() if k not in ("sku", "name")}) for item in batch]
+    return skus, names, datas
+
+
+async def upsert(db: asyncpg.Connection, tenant_id: int, rows: Columns) -> None:
+    await db.execute(UPSERT, tenant_id, *rows)
+
+
+def postgres_dsn(database_url: str) -> str:
+    return database_url.replace("+asyncpg", "")
