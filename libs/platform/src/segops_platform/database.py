@@ -61,12 +61,19 @@ async def fetch_row(engine: AsyncEngine, sql: str, *args: Any) -> asyncpg.Record
         return row
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent, so a client never hears
+# "done" for a write whose commit then failed (FastAPI's default closes it after sending).
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def postgres_dsn(database_url: str) -> str:
+    """The libpq form of a SQLAlchemy URL, for plain asyncpg connections."""
+    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 async def recreate_database(database_url: str) -> None:
     """Drop and create the database a URL names: each test or benchmark run starts empty."""
-    parts = urlsplit(database_url.replace("+asyncpg", ""))
+    parts = urlsplit(postgres_dsn(database_url))
     database = parts.path.lstrip("/")
     admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
     try:

@@ -1,0 +1,48 @@
+"""The request's transaction commits before the response: a failed commit is never a 2xx."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from segops_platform.app import create_service_app
+from segops_platform.database import SessionDep, create_engine, create_sessionmaker
+from tests.conftest import TEST_ENV
+
+
+async def test_a_commit_that_fails_is_an_error_response_not_a_success() -> None:
+    engine = create_engine(TEST_ENV["DATABASE_URL"])
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE SCHEMA IF NOT EXISTS platform_probe"))
+        await connection.execute(text("DROP TABLE IF EXISTS platform_probe.deferred"))
+        await connection.execute(
+            text("CREATE TABLE platform_probe.deferred (id int UNIQUE DEFERRABLE INITIALLY DEFERRED)")
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.readiness_checks = {}
+        yield
+
+    app = create_service_app("probe", "probe", lifespan)
+
+    @app.post("/twice")
+    async def twice(session: SessionDep) -> dict[str, str]:
+        """Both inserts pass; the deferred unique check fails only at COMMIT."""
+        await session.execute(text("INSERT INTO platform_probe.deferred VALUES (1), (1)"))
+        return {"status": "written"}
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://p") as client,
+    ):
+        response = await client.post("/twice")
+    assert response.status_code == 500
+    assert "written" not in response.text
+    async with engine.connect() as connection:
+        assert (await connection.scalar(text("SELECT count(*) FROM platform_probe.deferred"))) == 0
+    await engine.dispose()
