@@ -1,5 +1,6 @@
 """The PIM API app: wiring of settings, storage clients, auth and routers."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -8,13 +9,14 @@ from fastapi import FastAPI
 
 from pim_api.facets import endpoints as facet_endpoints
 from pim_api.products import endpoints as product_endpoints
+from pim_api.products.cache import ProductCache, listen
 from pim_api.schema import endpoints as schema_endpoints
 from pim_api.settings import PimSettings
 from pim_api.tenancy import endpoints as tenancy_endpoints
 from pim_api.tenancy.directory import DatabaseTenantDirectory
 from segops_platform.app import create_service_app
 from segops_platform.auth.tenant_directory import Authenticator
-from segops_platform.database import create_engine, create_sessionmaker
+from segops_platform.database import create_engine, create_sessionmaker, postgres_dsn
 from segops_platform.readiness_checks import postgres_check, redis_check
 
 
@@ -35,9 +37,12 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
             "postgres": postgres_check(engine),
             "redis": redis_check(redis),
         }
+        app.state.product_cache = ProductCache()
+        listener = asyncio.create_task(listen(app.state.product_cache, postgres_dsn(settings.database_url)))
         try:
             yield
         finally:
+            listener.cancel()
             await redis.aclose()
             await engine.dispose()
 

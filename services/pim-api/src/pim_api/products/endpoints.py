@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from pim_api.products.cache import ProductCache
 from pim_api.products.repository import ProductReader
 from pim_api.products.schemas import (
     BulkResult,
@@ -57,15 +58,28 @@ async def create_product(body: ProductCreate, tenant: CurrentTenant, session: Se
     response_model=BulkResult,
     responses={**BAD_REQUEST, 413: {"description": "More than 10,000 products"}},
 )
-async def bulk_upsert(body: BulkUpsert, tenant: CurrentTenant, session: SessionDep) -> BulkResult:
+async def bulk_upsert(
+    body: BulkUpsert, tenant: CurrentTenant, session: SessionDep, request: Request
+) -> BulkResult:
     """Fields beyond `sku` and `name` go to `data`. All or nothing; bad items named by index."""
-    return await ProductService(session).bulk_upsert(tenant, body.products)
+    result = await ProductService(session).bulk_upsert(tenant, body.products)
+    if result.updated:
+        request.app.state.product_cache.clear()  # other processes evict what the notifications name
+    return result
 
 
 @router.get("/{product_id}/", summary="Get a product", response_model=ProductOut, responses=NOT_FOUND)
-async def get_product(product_id: int, tenant: CurrentTenant, request: Request) -> ProductOut:
-    """The hottest read: one row straight from the pool, no session (see `ProductReader`)."""
-    return ProductOut.model_validate(await ProductReader(request.app.state.engine).get(tenant, product_id))
+async def get_product(product_id: int, tenant: CurrentTenant, request: Request) -> Response:
+    """The hottest read: from the process's cache, else one row straight from the pool."""
+    cache: ProductCache = request.app.state.product_cache
+    key = (tenant.id, product_id)
+    body = cache.get(key)
+    if body is None:
+        epoch = cache.epoch
+        product = await ProductReader(request.app.state.engine).get(tenant, product_id)
+        body = ProductOut.model_validate(product).model_dump_json().encode()
+        cache.put(key, body, epoch)
+    return Response(body, media_type="application/json")
 
 
 @router.patch(
@@ -75,13 +89,18 @@ async def get_product(product_id: int, tenant: CurrentTenant, request: Request) 
     responses={**NOT_FOUND, **BAD_REQUEST},
 )
 async def patch_product(
-    product_id: int, body: ProductPatch, tenant: CurrentTenant, session: SessionDep
+    product_id: int, body: ProductPatch, tenant: CurrentTenant, session: SessionDep, request: Request
 ) -> ProductOut:
     """`data` merges: keys given replace, `null` removes a key, keys not given stay."""
-    return ProductOut.model_validate(await ProductService(session).update(tenant, product_id, body))
+    product = ProductOut.model_validate(await ProductService(session).update(tenant, product_id, body))
+    request.app.state.product_cache.evict([(tenant.id, product_id)])  # read-your-writes here
+    return product
 
 
 @router.delete("/{product_id}/", summary="Delete a product", status_code=204, responses=NOT_FOUND)
-async def delete_product(product_id: int, tenant: CurrentTenant, session: SessionDep) -> Response:
+async def delete_product(
+    product_id: int, tenant: CurrentTenant, session: SessionDep, request: Request
+) -> Response:
     await ProductService(session).delete(tenant, product_id)
+    request.app.state.product_cache.evict([(tenant.id, product_id)])
     return Response(status_code=204)
