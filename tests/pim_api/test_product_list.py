@@ -151,3 +151,18 @@ async def test_a_tenant_lists_only_its_own_products(
 ) -> None:
     other = await make_tenant()
     assert (await pim.get(PRODUCTS, headers=auth(other.key))).json()["count"] == 0
+
+
+async def test_q_follows_renames_deletes_and_bulk_writes(pim: httpx.AsyncClient, catalog: IssuedKey) -> None:
+    key = auth(catalog.key)
+    [air_max] = (await pim.get(PRODUCTS, params={"q": "air max"}, headers=key)).json()["results"]
+    await pim.patch(f"{PRODUCTS}{air_max['id']}/", json={"name": "Zoom Fly"}, headers=key)
+    assert await skus(pim, catalog, httpx.QueryParams({"q": "air max"})) == []
+    assert await skus(pim, catalog, httpx.QueryParams({"q": "ZOOM"})) == ["S1"]
+    await pim.post(
+        f"{PRODUCTS}bulk/", json={"products": [{"sku": "S2", "name": "Zoom Pegasus"}]}, headers=key
+    )
+    assert await skus(pim, catalog, httpx.QueryParams({"q": "zoom"})) == ["S1", "S2"]
+    await pim.delete(f"{PRODUCTS}{air_max['id']}/", headers=key)
+    assert await skus(pim, catalog, httpx.QueryParams({"q": "zoom"})) == ["S2"]
+    assert await skus(pim, catalog, httpx.QueryParams([("q", "zoom"), ("brand", "Nike")])) == ["S2"]

@@ -18,14 +18,6 @@ class ProductRow(Base):
     __tablename__ = "products"
     __table_args__ = (
         UniqueConstraint("tenant_id", "sku"),
-        # q: case-insensitive contains on name (pg_trgm); tenant_id first through btree_gin.
-        Index(
-            "ix_products_name_trgm",
-            "tenant_id",
-            "name",
-            postgresql_using="gin",
-            postgresql_ops={"name": "gin_trgm_ops"},
-        ),
         # <field>=value filters: jsonb containment.
         Index(
             "ix_products_data",
@@ -50,3 +42,22 @@ class ProductRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ProductNameRow(Base):
+    """lower(name) of every product, narrow, for `q` (kept by triggers: migration 0005)."""
+
+    __tablename__ = "product_names"
+    __table_args__ = (
+        Index(
+            "ix_product_names_trgm",
+            "tenant_id",
+            "name_lower",
+            postgresql_using="gin",
+            postgresql_ops={"name_lower": "gin_trgm_ops"},
+        ),
+    )
+
+    tenant_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name_lower: Mapped[str] = mapped_column(Text)

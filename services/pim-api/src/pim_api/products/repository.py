@@ -4,12 +4,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, any_, delete, func, literal, or_, select, text, update
+from sqlalchemy import ColumnElement, Text, and_, any_, delete, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from pim_api.products.models import PRODUCT_VERSION, ProductRow
+from pim_api.products.models import PRODUCT_VERSION, ProductNameRow, ProductRow
 from pim_api.products.query import ProductFilter
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.database import fetch_row
@@ -18,11 +18,18 @@ from segops_platform.errors import NotFound
 _LIKE_SPECIAL = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
 
 
+def _name_matches(tenant_id: int, q: str) -> ColumnElement[bool]:
+    """`q` on the narrow name table: lower(name) contains lower(q), LIKE wildcards taken literally."""
+    pattern = "%" + func.lower(literal(q.translate(_LIKE_SPECIAL))) + "%"
+    return and_(ProductNameRow.tenant_id == tenant_id, ProductNameRow.name_lower.like(pattern, escape="\\"))
+
+
 def conditions(tenant_id: int, where: ProductFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [ProductRow.tenant_id == tenant_id]
     if where.q:
-        pattern = f"%{where.q.translate(_LIKE_SPECIAL)}%"
-        conditions.append(ProductRow.name.ilike(pattern, escape="\\"))
+        conditions.append(
+            ProductRow.id.in_(select(ProductNameRow.id).where(_name_matches(tenant_id, where.q)))
+        )
     for documents in where.containments.values():
         conditions.append(or_(*(ProductRow.data.contains(document) for document in documents)))
     return conditions
@@ -57,7 +64,12 @@ class ProductRepository:
         return await self.session.scalar(statement)
 
     async def count(self, tenant_id: int, where: ProductFilter) -> int:
-        statement = select(func.count()).select_from(ProductRow).where(*conditions(tenant_id, where))
+        if where.q and not where.containments:  # the narrow table alone answers
+            statement = (
+                select(func.count()).select_from(ProductNameRow).where(_name_matches(tenant_id, where.q))
+            )
+        else:
+            statement = select(func.count()).select_from(ProductRow).where(*conditions(tenant_id, where))
         return int(await self.session.scalar(statement) or 0)
 
     async def page(self, tenant_id: int, where: ProductFilter, offset: int, limit: int) -> list[ProductRow]:
