@@ -87,7 +87,7 @@ async def _load(database_url: str, tenant_id: int, jsonl: Path, start: int, stop
     try:
         for batch in batches(jsonl, start, stop):
             await upsert(db, tenant_id, columns(batch))
-        await db.execute("ANALYZE pim.products")
+        await db.execute("ANALYZE")  # the planner's statistics, as autovacuum would keep them
         low, high = await db.fetchrow(
             "SELECT min(id), max(id) FROM pim.products WHERE tenant_id = $1", tenant_id
         )

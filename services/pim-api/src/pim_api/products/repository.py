@@ -73,13 +73,20 @@ class ProductRepository:
         return int(await self.session.scalar(statement) or 0)
 
     async def page(self, tenant_id: int, where: ProductFilter, offset: int, limit: int) -> list[ProductRow]:
-        statement = (
-            select(ProductRow)
-            .where(*conditions(tenant_id, where))
-            .order_by(ProductRow.id)
-            .offset(offset)
-            .limit(limit)
-        )
+        statement = select(ProductRow).order_by(ProductRow.id)
+        if where.q and not where.containments:
+            # Page through the narrow table in id order (it stops after `limit` matches), then
+            # fetch those products: a semi-join would first collect and sort every match.
+            ids = (
+                select(ProductNameRow.id)
+                .where(_name_matches(tenant_id, where.q))
+                .order_by(ProductNameRow.id)
+                .offset(offset)
+                .limit(limit)
+            )
+            statement = statement.where(ProductRow.tenant_id == tenant_id, ProductRow.id.in_(ids))
+        else:
+            statement = statement.where(*conditions(tenant_id, where)).offset(offset).limit(limit)
         return list(await self.session.scalars(statement))
 
     async def insert(self, tenant_id: int, sku: str, name: str, data: dict[str, Any]) -> ProductRow | None:
