@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from pim_api.outbox.models import ProductOutboxRow
 from pim_api.tenancy.service import IssuedKey
@@ -202,3 +202,21 @@ async def test_unknown_product_is_a_404_with_detail(pim: httpx.AsyncClient, tena
     response = await pim.get(f"{PRODUCTS}999999999/", headers=auth(tenant.key))
     assert response.status_code == 404
     assert response.json() == {"detail": "product 999999999 not found"}
+
+
+async def test_every_write_has_its_outbox_row_whoever_makes_it(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey
+) -> None:
+    """The triggers write the outbox, so a write outside the API (an operator's SQL) has one too."""
+    created = (await create(pim, tenant, sku="SQL", name="x")).json()
+    async with pim_app.state.sessionmaker() as session, session.begin():
+        await session.execute(
+            text(
+                "UPDATE pim.products SET name = 'y', version = nextval('pim.product_version_seq') "
+                "WHERE id = :id"
+            ),
+            {"id": created["id"]},
+        )
+    rows = await outbox(pim_app, tenant)
+    assert [(row.product_id, row.deleted) for row in rows] == [(created["id"], False)] * 2
+    assert rows[1].version > rows[0].version

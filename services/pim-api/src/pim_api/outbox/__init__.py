@@ -1,1 +1,1 @@
-"""The product outbox: written in the same transaction as every product write (DESIGN.md)."""
+"""The product outbox: rows written by triggers in the same statement as every product write."""

@@ -7,7 +7,8 @@ from pim_api.db import Base
 
 
 class ProductOutboxRow(Base):
-    """One row per product write; the relay replays them to ClickHouse in `id` order.
+    """One row per product write, written by triggers (migration 0006); the relay replays them to
+    ClickHouse in `id` order.
 
     Carries the SKU so that a delete can be relayed as a tombstone after the product row is gone.
     No foreign key to the tenant: the outbox outlives what it reports.

@@ -111,14 +111,14 @@ class ProductRepository:
         assert updated is not None
         return updated
 
-    async def delete(self, tenant_id: int, product_id: int) -> str | None:
-        """The deleted product's SKU, or None when there was no such product."""
+    async def delete(self, tenant_id: int, product_id: int) -> bool:
+        """Whether there was such a product to delete."""
         statement = (
             delete(ProductRow)
             .where(ProductRow.tenant_id == tenant_id, ProductRow.id == product_id)
-            .returning(ProductRow.sku)
+            .returning(ProductRow.id)
         )
-        return await self.session.scalar(statement)
+        return await self.session.scalar(statement) is not None
 
     async def lock_by_skus(self, tenant_id: int, skus: Sequence[str]) -> dict[str, ProductRow]:
         """The existing products among `skus`, locked until the transaction ends."""
@@ -135,7 +135,7 @@ class ProductRepository:
     async def upsert_many(
         self, tenant_id: int, skus: list[str], names: list[str], datas: list[dict[str, Any]]
     ) -> None:
-        """One statement for the whole batch: upsert by SKU and write the outbox rows."""
+        """One statement for the whole batch: upsert by SKU (triggers add the outbox rows)."""
         await self.session.execute(
             _UPSERT_MANY,
             {
@@ -149,19 +149,13 @@ class ProductRepository:
 
 _UPSERT_MANY = text(
     """
-    WITH upserted AS (
-        INSERT INTO pim.products AS p (tenant_id, sku, name, data)
-        SELECT :tenant_id, sku, name, data
-        FROM unnest(CAST(:skus AS text[]), CAST(:names AS text[]), CAST(:datas AS jsonb[]))
-            AS t(sku, name, data)
-        ON CONFLICT (tenant_id, sku) DO UPDATE
-            SET name = EXCLUDED.name,
-                data = EXCLUDED.data,
-                version = nextval('pim.product_version_seq'),
-                updated_at = now()
-        RETURNING p.tenant_id, p.id, p.sku, p.version
-    )
-    INSERT INTO pim.product_outbox (tenant_id, product_id, sku, version)
-    SELECT tenant_id, id, sku, version FROM upserted
+    INSERT INTO pim.products AS p (tenant_id, sku, name, data)
+    SELECT :tenant_id, sku, name, data
+    FROM unnest(CAST(:skus AS text[]), CAST(:names AS text[]), CAST(:datas AS jsonb[])) AS t(sku, name, data)
+    ON CONFLICT (tenant_id, sku) DO UPDATE
+        SET name = EXCLUDED.name,
+            data = EXCLUDED.data,
+            version = nextval('pim.product_version_seq'),
+            updated_at = now()
     """
 )

@@ -1,12 +1,15 @@
-"""Product rules: validation against the tenant schema, versions and outbox rows; callers own the
-transaction (one per request), so a write and its outbox row commit together or not at all."""
+"""Product rules: validation against the tenant schema, merges, all-or-nothing bulk writes.
+
+Callers own the transaction (one per request). Versions and outbox rows are written by the
+database itself (the version sequence and triggers, migrations 0002 and 0006), in the same
+statement as the write.
+"""
 
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pim_api.outbox.repository import OutboxRepository
 from pim_api.products.counts import ValueCounts
 from pim_api.products.data import SchemaView, missing_required, parse_change
 from pim_api.products.models import ProductRow
@@ -38,7 +41,6 @@ def _refuse(errors: list[dict[str, str]]) -> None:
 class ProductService:
     def __init__(self, session: AsyncSession) -> None:
         self.products = ProductRepository(session)
-        self.outbox = OutboxRepository(session)
         self.schemas = ProductSchemaService(session)
         self.counts = ValueCounts(session)
 
@@ -67,7 +69,6 @@ class ProductService:
         row = await self.products.insert(tenant.id, body.sku, body.name, data)
         if row is None:
             raise Conflict(f"a product with sku {body.sku!r} already exists")
-        await self.outbox.record_write(tenant.id, row.id, row.sku, row.version)
         return row
 
     async def update(self, tenant: Tenant, product_id: int, patch: ProductPatch) -> ProductRow:
@@ -78,15 +79,11 @@ class ProductService:
         change = parse_change(patch.data, schema, "data.")
         data = change.applied_to(row.data)
         _refuse(change.errors + missing_required(data, schema, "data."))
-        row = await self.products.update(row, patch.name or row.name, data)
-        await self.outbox.record_write(tenant.id, row.id, row.sku, row.version)
-        return row
+        return await self.products.update(row, patch.name or row.name, data)
 
     async def delete(self, tenant: Tenant, product_id: int) -> None:
-        sku = await self.products.delete(tenant.id, product_id)
-        if sku is None:
+        if not await self.products.delete(tenant.id, product_id):
             raise NotFound(f"product {product_id} not found")
-        await self.outbox.record_delete(tenant.id, product_id, sku)
 
     async def bulk_upsert(self, tenant: Tenant, items: list[dict[str, Any]]) -> BulkResult:
         """All or nothing: every bad item is reported by index and nothing is written."""
