@@ -42,7 +42,3 @@ def columns(batch: list[dict[str, Any]]) -> Columns:
 
 async def upsert(db: asyncpg.Connection, tenant_id: int, rows: Columns) -> None:
     await db.execute(UPSERT, tenant_id, *rows)
-
-
-def postgres_dsn(database_url: str) -> str:
-    return database_url.replace("+asyncpg", "")

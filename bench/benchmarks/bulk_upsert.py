@@ -17,10 +17,11 @@ import httpx
 from bench.catalog import SCALES, SCHEMA_FIELDS, ensure_catalog
 from bench.context import BenchContext
 from bench.environment import create_tenant
-from bench.loading import batches, columns, postgres_dsn, upsert
+from bench.loading import batches, columns, upsert
 from bench.plot import plot_scaling
 from bench.results import Figure, Result, Target
 from bench.servers import free_port, serving, venv_command
+from segops_platform.database import postgres_dsn
 
 
 async def _project_rate(http: httpx.AsyncClient, key: str, batch: list[dict[str, Any]]) -> float:

@@ -22,10 +22,11 @@ from bench.catalog import SCALES, SCHEMA_FIELDS, ensure_catalog
 from bench.context import BenchContext
 from bench.environment import BenchTenant, create_tenant
 from bench.http_load import LoadResult, random_id_paths, run_load
-from bench.loading import batches, columns, postgres_dsn, upsert
+from bench.loading import batches, columns, upsert
 from bench.plot import plot_scaling
 from bench.results import Figure, Result, Target
 from bench.servers import free_port, serving, venv_command
+from segops_platform.database import postgres_dsn
 
 RUNS = 3
 SQL_SAMPLES = 20

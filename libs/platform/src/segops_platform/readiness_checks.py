@@ -1,14 +1,12 @@
 """Readiness checks for the dependencies services share; each raises when its dependency is down."""
 
-from collections.abc import Awaitable, Callable
-
 import httpx
 from aiochclient import ChClient
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-Check = Callable[[], Awaitable[object]]
+from segops_platform.health import ReadinessCheck as Check
 
 
 def postgres_check(engine: AsyncEngine) -> Check:

@@ -5,8 +5,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
+MAX_SKU_LENGTH = 255
+MAX_NAME_LENGTH = 1_000
+Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SKU_LENGTH)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH)]
 MAX_BULK_ITEMS = 10_000
 
 

@@ -15,7 +15,14 @@ from pim_api.products.data import SchemaView, missing_required, parse_change
 from pim_api.products.models import ProductRow
 from pim_api.products.query import ProductFilter, parse_filter, parse_paging
 from pim_api.products.repository import ProductRepository
-from pim_api.products.schemas import MAX_BULK_ITEMS, BulkResult, ProductCreate, ProductPatch
+from pim_api.products.schemas import (
+    MAX_BULK_ITEMS,
+    MAX_NAME_LENGTH,
+    MAX_SKU_LENGTH,
+    BulkResult,
+    ProductCreate,
+    ProductPatch,
+)
 from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
@@ -118,9 +125,12 @@ def _bulk_skus(items: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, s
     for index, item in enumerate(items):
         sku = item.get("sku")
         path = f"products[{index}].sku"
-        if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > 255:
+        if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > MAX_SKU_LENGTH:
             errors.append(
-                {"path": path, "message": "sku must be a non-empty string of at most 255 characters"}
+                {
+                    "path": path,
+                    "message": f"sku must be a non-empty string of at most {MAX_SKU_LENGTH} characters",
+                }
             )
             sku = ""
         sku = sku.strip()
@@ -136,9 +146,12 @@ def _bulk_name(raw: Any, current: ProductRow | None, prefix: str, errors: list[d
     """A new product needs a name; an existing one keeps its own when none is given."""
     if raw is None and current is not None:
         return current.name
-    if not isinstance(raw, str) or not raw.strip() or len(raw.strip()) > 1_000:
+    if not isinstance(raw, str) or not raw.strip() or len(raw.strip()) > MAX_NAME_LENGTH:
         errors.append(
-            {"path": f"{prefix}name", "message": "name must be a non-empty string of at most 1000 characters"}
+            {
+                "path": f"{prefix}name",
+                "message": f"name must be a non-empty string of at most {MAX_NAME_LENGTH} characters",
+            }
         )
         return ""
     return raw.strip()
