@@ -37,8 +37,15 @@ def wrk_path() -> str:
 
 
 def random_id_paths(prefix: str, low: int, high: int) -> str:
-    """A wrk `request` function asking for `{prefix}{id}/` with a random id in [low, high]."""
+    """A wrk `request` function asking for `{prefix}{id}/` with a random id in [low, high].
+
+    Seeded per run: unseeded, wrk's Lua repeats one sequence in every run, and a later run would
+    mostly ask for what the service cached during the earlier ones.
+    """
     return (
+        "init = function(args)\n"
+        "  math.randomseed(os.time())\n"
+        "end\n"
         "request = function()\n"
         f'  return wrk.format(nil, "{prefix}" .. math.random({low}, {high}) .. "/")\n'
         "end\n"

@@ -1,14 +1,16 @@
 """Assemble a service's FastAPI app: error format, request context, body limit, health and metrics."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from segops_platform import health
 from segops_platform.body_limit import BodySizeLimitMiddleware
 from segops_platform.errors import install_error_handlers
+from segops_platform.fast_routes import FastRouteMiddleware
 from segops_platform.logging import configure_logging
 from segops_platform.request_context import RequestContextMiddleware
 from segops_platform.settings import ServiceSettings
@@ -19,15 +21,19 @@ def create_service_app(
     title: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     api_prefix: str | None = None,
+    fast_routes: Sequence[Route] = (),
 ) -> FastAPI:
     """A FastAPI app with what every service has; the caller adds its routers.
 
     Health is served at the root and, when given, under the public `api_prefix` too, so that
-    it can be checked through the gateway. Metrics stay off the public prefix.
+    it can be checked through the gateway. Metrics stay off the public prefix. `fast_routes`
+    are answered before FastAPI's routing (see `fast_routes.py`).
     """
     app = FastAPI(title=title, lifespan=lifespan)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)
+    if fast_routes:
+        app.add_middleware(FastRouteMiddleware, routes=fast_routes)
     # Added last, so outermost: every response, including 413s and 500s, carries the request id.
     app.add_middleware(RequestContextMiddleware, service=service)
     app.include_router(health.router)

@@ -49,16 +49,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def fetch_row(engine: AsyncEngine, sql: str, *args: Any) -> asyncpg.Record | None:
-    """One row straight from asyncpg (`$1` placeholders), on a connection of the engine's pool.
+async def fetch_rows(engine: AsyncEngine, sql: str, *args: Any) -> list[asyncpg.Record]:
+    """Rows straight from asyncpg (`$1` placeholders), on a connection of the engine's pool.
 
-    For hot single-row reads only: no transaction, no ORM. Measured here: 0.13 ms against
+    For hot reads only: no transaction, no ORM. Measured here: 0.13 ms for one row against
     0.6 ms through an ORM session with its BEGIN and COMMIT.
     """
     async with engine.connect() as connection:
         raw = await connection.get_raw_connection()
-        row: asyncpg.Record | None = await raw.driver_connection.fetchrow(sql, *args)  # type: ignore[union-attr]
-        return row
+        rows: list[asyncpg.Record] = await raw.driver_connection.fetch(sql, *args)  # type: ignore[union-attr]
+        return rows
 
 
 # scope="function": the transaction commits before the response is sent, so a client never hears

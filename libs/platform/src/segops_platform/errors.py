@@ -68,10 +68,14 @@ def json_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
     return path or "$"
 
 
-async def _segops_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, SegOpsError)
+def segops_error_response(exc: SegOpsError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
     return JSONResponse(error_body(exc.detail, exc.errors), exc.status_code, headers=headers)
+
+
+async def _segops_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SegOpsError)
+    return segops_error_response(exc)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -1,8 +1,8 @@
 """Per-request context: request id (taken from X-Request-ID or made), access log, metrics, last-resort 500."""
 
+import random
 import re
 import time
-import uuid
 from contextvars import ContextVar
 
 import structlog
@@ -37,7 +37,7 @@ def current_request_id() -> str | None:
 
 def bind_request_id(value: str | None) -> str:
     """Use a caller's request id when it is well formed, else make one; bind it to logs."""
-    request_id = value if value and _VALID_REQUEST_ID.match(value) else uuid.uuid4().hex
+    request_id = value if value and _VALID_REQUEST_ID.match(value) else f"{random.getrandbits(128):032x}"
     request_id_var.set(request_id)
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
@@ -47,7 +47,7 @@ def bind_request_id(value: str | None) -> str:
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     # The template, not the raw path, keeps metric label cardinality bounded.
-    return getattr(route, "path", "unmatched")
+    return getattr(route, "path_format", "unmatched")
 
 
 class RequestContextMiddleware:

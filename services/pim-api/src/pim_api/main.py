@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from pim_api.facets import endpoints as facet_endpoints
 from pim_api.products import endpoints as product_endpoints
 from pim_api.products.cache import ProductCache, listen
+from pim_api.products.loader import ProductLoader
 from pim_api.schema import endpoints as schema_endpoints
 from pim_api.settings import PimSettings
 from pim_api.tenancy import endpoints as tenancy_endpoints
@@ -38,6 +39,7 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
             "redis": redis_check(redis),
         }
         app.state.product_cache = ProductCache()
+        app.state.product_loader = ProductLoader(engine)
         listener = asyncio.create_task(listen(app.state.product_cache, postgres_dsn(settings.database_url)))
         try:
             yield
@@ -46,7 +48,13 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
             await redis.aclose()
             await engine.dispose()
 
-    app = create_service_app("pim-api", "SegOps PIM API", lifespan, api_prefix="/api/pim")
+    app = create_service_app(
+        "pim-api",
+        "SegOps PIM API",
+        lifespan,
+        api_prefix="/api/pim",
+        fast_routes=[product_endpoints.get_product_route],
+    )
     app.include_router(schema_endpoints.router)
     app.include_router(product_endpoints.router)
     app.include_router(facet_endpoints.router)

@@ -17,15 +17,20 @@ INTERNAL_TOKEN_HEADER = "X-Internal-Token"  # noqa: S105  (a header name)
 _internal = APIKeyHeader(name=INTERNAL_TOKEN_HEADER, auto_error=False, description="Service credential")
 
 
+async def authenticate(request: Request) -> Tenant:
+    """The caller's tenant, from a bearer token or an API key; for routes outside FastAPI's DI too."""
+    authenticator: Authenticator = request.app.state.authenticator
+    return await authenticator.authenticate(
+        request.headers.get("authorization"), request.headers.get("x-api-key")
+    )
+
+
 async def current_tenant(
     request: Request,
     _b: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     _k: Annotated[str | None, Depends(_api_key)],
 ) -> Tenant:
-    authenticator: Authenticator = request.app.state.authenticator
-    return await authenticator.authenticate(
-        request.headers.get("authorization"), request.headers.get("x-api-key")
-    )
+    return await authenticate(request)
 
 
 async def internal_caller(request: Request, token: Annotated[str | None, Depends(_internal)]) -> None:

@@ -7,13 +7,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Text, and_, any_, delete, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pim_api.products.models import PRODUCT_VERSION, ProductNameRow, ProductRow
 from pim_api.products.query import ProductFilter
-from segops_platform.auth.tenant_directory import Tenant
-from segops_platform.database import fetch_row
-from segops_platform.errors import NotFound
 
 _LIKE_SPECIAL = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
 
@@ -33,24 +30,6 @@ def conditions(tenant_id: int, where: ProductFilter) -> list[ColumnElement[bool]
     for documents in where.containments.values():
         conditions.append(or_(*(ProductRow.data.contains(document) for document in documents)))
     return conditions
-
-
-class ProductReader:
-    """GET by id without a session: one asyncpg round trip, tenant-scoped like every query."""
-
-    _GET = (
-        "SELECT id, sku, name, data, source, ai_readability_score, created_at, updated_at "
-        "FROM pim.products WHERE tenant_id = $1 AND id = $2"
-    )
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-
-    async def get(self, tenant: Tenant, product_id: int) -> dict[str, Any]:
-        row = await fetch_row(self.engine, self._GET, tenant.id, product_id)
-        if row is None:
-            raise NotFound(f"product {product_id} not found")
-        return dict(row)  # the pool's connections decode jsonb already (SQLAlchemy sets the codec)
 
 
 class ProductRepository:
