@@ -113,3 +113,22 @@ async def test_10000_items_in_one_request_with_one_outbox_row_each(
 
 async def test_an_empty_list_writes_nothing(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
     assert (await bulk(pim, tenant, [])).json() == {"created": 0, "updated": 0}
+
+
+async def test_nan_in_an_item_is_a_400_naming_it(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
+    body = '{"products": [{"sku": "A", "name": "x"}, {"sku": "B", "name": "y", "weight": NaN}]}'
+    response = await pim.post(
+        BULK, content=body, headers={**auth(tenant.key), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"].startswith("products[1].weight: NaN and Infinity")
+    assert (await by_sku(pim, tenant)) == {}
+
+
+async def test_a_body_that_is_not_json_is_a_400_located(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
+    response = await pim.post(BULK, content=b'{"products": [', headers=auth(tenant.key))
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+    wrong_shape = await pim.post(BULK, json={"products": [1]}, headers=auth(tenant.key))
+    assert wrong_shape.status_code == 400
+    assert wrong_shape.json()["detail"].startswith("products[0]:")

@@ -220,3 +220,14 @@ async def test_every_write_has_its_outbox_row_whoever_makes_it(
     rows = await outbox(pim_app, tenant)
     assert [(row.product_id, row.deleted) for row in rows] == [(created["id"], False)] * 2
     assert rows[1].version > rows[0].version
+
+
+async def test_nan_or_infinity_anywhere_in_data_is_a_400(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
+    """Python's JSON parser takes them; Postgres's jsonb would refuse them with a 500."""
+    body = '{"sku": "NAN", "name": "x", "data": {"meta": {"scores": [1.5, NaN]}, "size": Infinity}}'
+    response = await pim.post(
+        PRODUCTS, content=body, headers={**auth(tenant.key), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert [error["path"] for error in response.json()["errors"]] == ["data.meta", "data.size"]
+    assert (await pim.get(PRODUCTS, headers=auth(tenant.key))).json()["count"] == 0

@@ -186,3 +186,27 @@ def test_coercion_is_idempotent_or_refuses_with_coercion_error(field_type: Field
     except CoercionError:
         return
     assert coerce(field_type, once) == once
+
+
+@given(cents=st.integers(min_value=-(10**17) + 1, max_value=10**17 - 1))
+def test_normal_prices_take_the_shortcut_to_the_parsers_answer(cents: int) -> None:
+    normal = f"{Decimal(cents) / 100:.2f}"
+    padded = f" {normal} "  # surrounding spaces make the parser do the work
+    assert coerce("price", normal) == coerce("price", padded) == normal
+
+
+@given(day=st.dates() | st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
+def test_iso_dates_take_the_shortcut_to_the_parsers_answer(day: date | str) -> None:
+    text = day.isoformat() if isinstance(day, date) else day
+    try:
+        expected: object = coerce("date", f" {text} ")
+    except CoercionError as error:
+        expected = type(error)
+    try:
+        assert coerce("date", text) == expected
+    except CoercionError as error:
+        assert type(error) is expected
+
+
+def test_negative_zero_is_not_a_normal_price() -> None:
+    assert coerce("price", "-0.00") == "0.00"

@@ -5,6 +5,7 @@ true, "a|b" → ["a", "b"] for arrays); keys that are not schema fields are kept
 given as null is removed. A required field must be set once the change is applied.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,20 @@ def _is_set(value: Any) -> bool:
     return value is not None and value != "" and value != []
 
 
+_NON_FINITE = "NaN and Infinity are not JSON numbers and cannot be stored"
+
+
+def _has_non_finite_number(value: Any) -> bool:
+    """Python's and pydantic's JSON parsers accept NaN and Infinity; Postgres's jsonb does not."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite_number(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_non_finite_number(item) for item in value)
+    return False
+
+
 def parse_change(values: Mapping[str, Any], schema: SchemaView, path: str) -> DataChange:
     """Normalise the given values; `path` prefixes each problem's location (e.g. `data.`)."""
     change = DataChange()
@@ -56,7 +71,10 @@ def parse_change(values: Mapping[str, Any], schema: SchemaView, path: str) -> Da
         if value is None:
             change.removed.add(key)
         elif key not in schema.types:
-            change.values[key] = value
+            if _has_non_finite_number(value):
+                change.errors.append({"path": f"{path}{key}", "message": _NON_FINITE})
+            else:
+                change.values[key] = value
         else:
             try:
                 change.values[key] = coerce(schema.types[key], value)

@@ -19,6 +19,7 @@ from segops_platform.auth.dependencies import CurrentTenant, authenticate
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.database import SessionDep
 from segops_platform.errors import NotFound
+from segops_platform.json_body import documented_body, parse_body
 
 router = APIRouter(
     prefix="/api/pim/products",
@@ -59,11 +60,11 @@ async def create_product(body: ProductCreate, tenant: CurrentTenant, session: Se
     summary="Bulk upsert by SKU",
     response_model=BulkResult,
     responses={**BAD_REQUEST, 413: {"description": "More than 10,000 products"}},
+    openapi_extra=documented_body(BulkUpsert),
 )
-async def bulk_upsert(
-    body: BulkUpsert, tenant: CurrentTenant, session: SessionDep, request: Request
-) -> BulkResult:
+async def bulk_upsert(tenant: CurrentTenant, session: SessionDep, request: Request) -> BulkResult:
     """Fields beyond `sku` and `name` go to `data`. All or nothing; bad items named by index."""
+    body = await parse_body(request, BulkUpsert)
     result = await ProductService(session).bulk_upsert(tenant, body.products)
     if result.updated:
         request.app.state.product_cache.clear()  # other processes evict what the notifications name
