@@ -40,6 +40,11 @@ class DataChange:
     removed: set[str] = field(default_factory=set)
     errors: list[dict[str, str]] = field(default_factory=list)
 
+    @property
+    def patch(self) -> dict[str, Any]:
+        """The change as one JSON object: removed keys are null (the bulk upsert merges it in SQL)."""
+        return {**dict.fromkeys(self.removed), **self.values}
+
     def applied_to(self, current: Mapping[str, Any]) -> dict[str, Any]:
         merged = {key: value for key, value in current.items() if key not in self.removed}
         merged.update(self.values)

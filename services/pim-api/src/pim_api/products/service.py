@@ -93,29 +93,44 @@ class ProductService:
             raise NotFound(f"product {product_id} not found")
 
     async def bulk_upsert(self, tenant: Tenant, items: list[dict[str, Any]]) -> BulkResult:
-        """All or nothing: every bad item is reported by index and nothing is written."""
+        """All or nothing: every bad item is reported by index and nothing is written.
+
+        The merge into stored products happens in the upsert itself (under the row lock it takes),
+        so only items whose validity depends on the stored product are read first: those without a
+        name, removing keys, or leaving a required field to the stored value.
+        """
         if len(items) > MAX_BULK_ITEMS:
             raise PayloadTooLarge(f"{len(items)} products in one request; at most {MAX_BULK_ITEMS}")
         skus, errors = _bulk_skus(items)
         _refuse(errors)
         schema = await self.schema_view(tenant)
-        existing = await self.products.lock_by_skus(tenant.id, skus)
+        changes = [
+            parse_change(_data_values(item), schema, f"products[{i}].") for i, item in enumerate(items)
+        ]
+        depending = [
+            sku
+            for sku, item, change in zip(skus, items, changes, strict=True)
+            if item.get("name") is None or change.removed or not schema.required <= change.values.keys()
+        ]
+        stored = await self.products.lock_by_skus(tenant.id, depending) if depending else {}
         names: list[str] = []
-        datas: list[dict[str, Any]] = []
-        for index, (sku, item) in enumerate(zip(skus, items, strict=True)):
+        patches: list[dict[str, Any]] = []
+        for index, (sku, item, change) in enumerate(zip(skus, items, changes, strict=True)):
             prefix = f"products[{index}]."
-            current = existing.get(sku)
-            name = _bulk_name(item.get("name"), current, prefix, errors)
-            values = {key: value for key, value in item.items() if key not in ("sku", "name")}
-            change = parse_change(values, schema, prefix)
+            current = stored.get(sku)
+            names.append(_bulk_name(item.get("name"), current, prefix, errors))
             data = change.applied_to(current.data if current else {})
             errors += change.errors + missing_required(data, schema, prefix)
-            names.append(name)
-            datas.append(data)
+            patches.append(change.patch if current else data)
         _refuse(errors)
-        if items:
-            await self.products.upsert_many(tenant.id, skus, names, datas)
-        return BulkResult(created=len(items) - len(existing), updated=len(existing))
+        if not items:
+            return BulkResult(created=0, updated=0)
+        created, updated = await self.products.upsert_many(tenant.id, skus, names, patches)
+        return BulkResult(created=created, updated=updated)
+
+
+def _data_values(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if key not in ("sku", "name")}
 
 
 def _bulk_skus(items: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, str]]]:
