@@ -1,16 +1,19 @@
 """What `create_service_app` gives every service: request ids, one error format, body limit, health."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from segops_platform.app import create_service_app
+from segops_platform.app import GC_YOUNG_THRESHOLD, create_service_app, serve
 from segops_platform.errors import Conflict, json_path
 from segops_platform.request_context import current_request_id
+from segops_platform.settings import ServiceSettings
 
 
 class Item(BaseModel):
@@ -142,3 +145,21 @@ async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClien
 )
 def test_json_path(loc: tuple[int | str, ...], path: str) -> None:
     assert json_path(loc) == path
+
+
+def test_serve_keeps_the_startup_heap_out_of_collections(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    def run(*_: object, **__: object) -> None:
+        seen.update(frozen=gc.get_freeze_count(), threshold=gc.get_threshold()[0])
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr("segops_platform.app.configure_logging", lambda *_: None)  # the suite's own
+    threshold = gc.get_threshold()
+    try:
+        serve("probe", build_app(), ServiceSettings(), 0)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    assert seen["threshold"] == GC_YOUNG_THRESHOLD
+    assert isinstance(seen["frozen"], int) and seen["frozen"] > 10_000

@@ -1,5 +1,6 @@
 """Assemble a service's FastAPI app: error format, request context, body limit, health and metrics."""
 
+import gc
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
@@ -14,6 +15,8 @@ from segops_platform.fast_routes import FastRouteMiddleware
 from segops_platform.logging import configure_logging
 from segops_platform.request_context import RequestContextMiddleware
 from segops_platform.settings import ServiceSettings
+
+GC_YOUNG_THRESHOLD = 50_000  # allocations between young collections (Python's default: 700)
 
 
 def create_service_app(
@@ -46,4 +49,10 @@ def create_service_app(
 def serve(service: str, app: FastAPI, settings: ServiceSettings, port: int) -> None:
     """Run a service's app with uvicorn: JSON logs, no access log of uvicorn's own (ours has ids)."""
     configure_logging(service, settings.log_level)
+    # What is built by now (modules, the app, its models) lives as long as the process: keep it
+    # out of every collection, and collect young objects less often. A 10,000-item bulk request
+    # allocates ~150k objects; with the defaults, collections walking the whole heap added ~100 ms
+    # to most such requests (measured).
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD)
     uvicorn.run(app, host=settings.bind_host, port=port, log_config=None, proxy_headers=True)
