@@ -131,14 +131,16 @@ class ProductRepository:
 
 
 # In SKU order, so that concurrent batches lock the rows they share in the same order (no deadlock).
+# Patches travel as text[] and are cast here: as a jsonb[] parameter each element would pass
+# through the driver's Python-level jsonb encoder (~28 ms per 10,000, measured).
 # A new product gets its patch as is (it holds no nulls: the service sends it applied to nothing);
 # a stored one gets the patch merged in, keys given as null removed. `xmax = 0` marks an insert.
 _UPSERT_MANY = text(
     """
     WITH written AS (
         INSERT INTO pim.products AS p (tenant_id, sku, name, data)
-        SELECT :tenant_id, sku, name, patch
-        FROM unnest(CAST(:skus AS text[]), CAST(:names AS text[]), CAST(:patches AS jsonb[]))
+        SELECT :tenant_id, sku, name, patch::jsonb
+        FROM unnest(CAST(:skus AS text[]), CAST(:names AS text[]), CAST(:patches AS text[]))
             AS t(sku, name, patch)
         ORDER BY sku
         ON CONFLICT (tenant_id, sku) DO UPDATE
