@@ -46,3 +46,38 @@ async def test_a_commit_that_fails_is_an_error_response_not_a_success() -> None:
     async with engine.connect() as connection:
         assert (await connection.scalar(text("SELECT count(*) FROM platform_probe.deferred"))) == 0
     await engine.dispose()
+
+
+async def test_a_deadlock_or_serialization_failure_is_a_409_to_retry_and_other_faults_a_500() -> None:
+    engine = create_engine(TEST_ENV["DATABASE_URL"])
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.readiness_checks = {}
+        yield
+
+    app = create_service_app("probe", "probe", lifespan)
+
+    @app.post("/fail/{sqlstate}")
+    async def fail(sqlstate: str, session: SessionDep) -> None:
+        """Postgres raises the error itself, so it comes through the real driver stack."""
+        await session.execute(
+            text(f"DO $$ BEGIN RAISE EXCEPTION 'probe' USING ERRCODE = '{sqlstate}'; END $$")
+        )
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://p") as client,
+    ):
+        deadlock = await client.post("/fail/40P01")
+        serialization = await client.post("/fail/40001")
+        other = await client.post("/fail/22000")
+    await engine.dispose()
+    assert (deadlock.status_code, serialization.status_code) == (409, 409)
+    assert "deadlock" in deadlock.json()["detail"]
+    assert "serialization failure" in serialization.json()["detail"]
+    assert deadlock.headers["retry-after"] == "1"
+    assert other.status_code == 500
+    assert "probe" not in other.text

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -93,7 +94,21 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(str(exc.detail)), exc.status_code, headers=exc.headers)
 
 
+# Postgres rolled the transaction back because of a concurrent one; the same request may succeed.
+_RETRYABLE_SQLSTATES = {"40001": "a serialization failure", "40P01": "a deadlock"}
+
+
+async def _database_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    cause = _RETRYABLE_SQLSTATES.get(getattr(exc.orig, "sqlstate", None) or "")
+    if cause is None:
+        raise exc  # a fault of ours: the request-context middleware answers 500
+    detail = f"the write was rolled back after {cause} with a concurrent one; retry the request"
+    return JSONResponse(error_body(detail), 409, headers={"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SegOpsError, _segops_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
