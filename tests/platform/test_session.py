@@ -6,10 +6,31 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from segops_platform.app import create_service_app
 from segops_platform.database import SessionDep, create_engine, create_sessionmaker
 from tests.conftest import TEST_ENV
+
+
+def probe_app(engine: AsyncEngine) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.readiness_checks = {}
+        yield
+
+    return create_service_app("probe", "probe", lifespan)
+
+
+@asynccontextmanager
+async def probe_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://p") as c,
+    ):
+        yield c
 
 
 async def test_a_commit_that_fails_is_an_error_response_not_a_success() -> None:
@@ -21,13 +42,7 @@ async def test_a_commit_that_fails_is_an_error_response_not_a_success() -> None:
             text("CREATE TABLE platform_probe.deferred (id int UNIQUE DEFERRABLE INITIALLY DEFERRED)")
         )
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.readiness_checks = {}
-        yield
-
-    app = create_service_app("probe", "probe", lifespan)
+    app = probe_app(engine)
 
     @app.post("/twice")
     async def twice(session: SessionDep) -> dict[str, str]:
@@ -35,11 +50,7 @@ async def test_a_commit_that_fails_is_an_error_response_not_a_success() -> None:
         await session.execute(text("INSERT INTO platform_probe.deferred VALUES (1), (1)"))
         return {"status": "written"}
 
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://p") as client,
-    ):
+    async with probe_client(app) as client:
         response = await client.post("/twice")
     assert response.status_code == 500
     assert "written" not in response.text
@@ -51,13 +62,7 @@ async def test_a_commit_that_fails_is_an_error_response_not_a_success() -> None:
 async def test_a_deadlock_or_serialization_failure_is_a_409_to_retry_and_other_faults_a_500() -> None:
     engine = create_engine(TEST_ENV["DATABASE_URL"])
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.readiness_checks = {}
-        yield
-
-    app = create_service_app("probe", "probe", lifespan)
+    app = probe_app(engine)
 
     @app.post("/fail/{sqlstate}")
     async def fail(sqlstate: str, session: SessionDep) -> None:
@@ -66,11 +71,7 @@ async def test_a_deadlock_or_serialization_failure_is_a_409_to_retry_and_other_f
             text(f"DO $$ BEGIN RAISE EXCEPTION 'probe' USING ERRCODE = '{sqlstate}'; END $$")
         )
 
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://p") as client,
-    ):
+    async with probe_client(app) as client:
         deadlock = await client.post("/fail/40P01")
         serialization = await client.post("/fail/40001")
         other = await client.post("/fail/22000")
