@@ -97,28 +97,28 @@ class ProductService:
 
         The merge into stored products happens in the upsert itself (under the row lock it takes),
         so only items whose validity depends on the stored product are read first: those without a
-        name, removing keys, or leaving a required field to the stored value.
+        name, removing keys, or leaving a required field to the stored value. The items are taken
+        apart: their `sku` and `name` are popped, so that what remains is their data.
         """
         if len(items) > MAX_BULK_ITEMS:
             raise PayloadTooLarge(f"{len(items)} products in one request; at most {MAX_BULK_ITEMS}")
-        skus, errors = _bulk_skus(items)
+        skus, errors = _take_skus(items)
         _refuse(errors)
+        raw_names = [item.pop("name", None) for item in items]
         schema = await self.schema_view(tenant)
-        changes = [
-            parse_change(_data_values(item), schema, f"products[{i}].") for i, item in enumerate(items)
-        ]
+        changes = [parse_change(item, schema, f"products[{i}].") for i, item in enumerate(items)]
         depending = [
             sku
-            for sku, item, change in zip(skus, items, changes, strict=True)
-            if item.get("name") is None or change.removed or not schema.required <= change.values.keys()
+            for sku, raw_name, change in zip(skus, raw_names, changes, strict=True)
+            if raw_name is None or change.removed or not schema.required <= change.values.keys()
         ]
         stored = await self.products.lock_by_skus(tenant.id, depending) if depending else {}
         names: list[str] = []
         patches: list[dict[str, Any]] = []
-        for index, (sku, item, change) in enumerate(zip(skus, items, changes, strict=True)):
+        for index, (sku, raw_name, change) in enumerate(zip(skus, raw_names, changes, strict=True)):
             prefix = f"products[{index}]."
             current = stored.get(sku)
-            names.append(_bulk_name(item.get("name"), current, prefix, errors))
+            names.append(_bulk_name(raw_name, current, prefix, errors))
             data = change.applied_to(current.data if current else {})
             errors += change.errors + missing_required(data, schema, prefix)
             patches.append(change.patch if current else data)
@@ -129,16 +129,13 @@ class ProductService:
         return BulkResult(created=created, updated=updated)
 
 
-def _data_values(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in item.items() if key not in ("sku", "name")}
-
-
-def _bulk_skus(items: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, str]]]:
+def _take_skus(items: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, str]]]:
+    """Each item's SKU, popped from it; a missing, bad or repeated one is an error."""
     skus: list[str] = []
     errors: list[dict[str, str]] = []
     first_index: dict[str, int] = {}
     for index, item in enumerate(items):
-        sku = item.get("sku")
+        sku = item.pop("sku", None)
         path = f"products[{index}].sku"
         if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > MAX_SKU_LENGTH:
             errors.append(
