@@ -15,7 +15,8 @@ PYTEST_ARGS ?=
 # Everything the venv holds, installed editable and pinned by constraints.txt.
 PROJECTS := -e libs/platform -e libs/segdsl -e services/pim-api -e services/segment-api \
 	-e services/import-worker
-DEV_TOOLS := honcho pytest pytest-asyncio hypothesis ruff mypy types-PyYAML matplotlib chdb
+DEV_TOOLS := honcho pytest pytest-asyncio hypothesis ruff mypy types-PyYAML matplotlib chdb \
+	schemathesis openapi-python-client
 INSTALL := -c constraints.txt $(PROJECTS) $(DEV_TOOLS)
 
 .PHONY: venv run up down test lint bench

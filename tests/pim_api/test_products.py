@@ -224,10 +224,15 @@ async def test_every_write_has_its_outbox_row_whoever_makes_it(
 
 async def test_nan_or_infinity_anywhere_in_data_is_a_400(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
     """Python's JSON parser takes them; Postgres's jsonb would refuse them with a 500."""
-    body = '{"sku": "NAN", "name": "x", "data": {"meta": {"scores": [1.5, NaN]}, "size": Infinity}}'
-    response = await pim.post(
-        PRODUCTS, content=body, headers={**auth(tenant.key), "Content-Type": "application/json"}
-    )
+    headers = {**auth(tenant.key), "Content-Type": "application/json"}
+    not_json = '{"sku": "NAN", "name": "x", "data": {"meta": {"scores": [1.5, NaN]}}}'
+    response = await pim.post(PRODUCTS, content=not_json, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"] == [
+        {"path": "$", "message": "the body is not valid JSON: expected value at line 1 column 63"}
+    ]
+    overflowing = '{"sku": "NAN", "name": "x", "data": {"meta": {"scores": [1.5, 1e999]}, "size": -1e400}}'
+    response = await pim.post(PRODUCTS, content=overflowing, headers=headers)
     assert response.status_code == 400, response.text
     assert [error["path"] for error in response.json()["errors"]] == ["data.meta", "data.size"]
     assert (await pim.get(PRODUCTS, headers=auth(tenant.key))).json()["count"] == 0

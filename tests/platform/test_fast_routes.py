@@ -15,12 +15,16 @@ from segops_platform.errors import NotFound
 from segops_platform.request_context import current_request_id
 
 
-async def fast_thing(request: Request) -> Response:
+async def fast_thing(request: Request) -> Response | None:
     thing_id = request.path_params["thing_id"]
     if thing_id == 0:
         raise NotFound("thing 0 not found")
     if thing_id == 500:
         raise RuntimeError("secret internals")
+    if thing_id == 503:
+        raise ConnectionRefusedError("the database went away")
+    if thing_id > 1_000:
+        return None  # not served here: the documented route answers
     return JSONResponse({"id": thing_id, "via": "fast", "request_id": current_request_id()})
 
 
@@ -61,8 +65,9 @@ async def test_the_fast_route_answers_what_its_converters_match(client: httpx.As
     assert response.headers["x-request-id"] == "fast-1"
 
 
-async def test_what_it_does_not_match_goes_to_fastapi(client: httpx.AsyncClient) -> None:
+async def test_what_it_does_not_match_or_serve_goes_to_fastapi(client: httpx.AsyncClient) -> None:
     assert (await client.get("/things/-7/")).json() == {"id": -7, "via": "fastapi"}
+    assert (await client.get("/things/1001/")).json() == {"id": 1001, "via": "fastapi"}
     assert (await client.delete("/things/7/")).status_code == 204
     invalid = await client.get("/things/seven/")
     assert invalid.status_code == 400
@@ -76,6 +81,8 @@ async def test_errors_keep_the_one_format(client: httpx.AsyncClient) -> None:
     assert crashed.status_code == 500
     assert "secret" not in crashed.text
     assert crashed.headers["x-request-id"] == "fast-500"
+    unavailable = await client.get("/things/503/")
+    assert (unavailable.status_code, unavailable.headers["retry-after"]) == (503, "1")
 
 
 async def test_metrics_name_the_route_template(client: httpx.AsyncClient) -> None:

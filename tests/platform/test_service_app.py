@@ -1,19 +1,23 @@
 """What `create_service_app` gives every service: request ids, one error format, body limit, health."""
 
 import gc
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Annotated
 
 import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 from segops_platform.app import GC_YOUNG_THRESHOLD, create_service_app, serve
+from segops_platform.database import create_engine
 from segops_platform.errors import Conflict, json_path
 from segops_platform.request_context import current_request_id
 from segops_platform.settings import ServiceSettings
+from segops_platform.storable import NUL_MESSAGE
 
 
 class Item(BaseModel):
@@ -48,7 +52,37 @@ def build_app() -> FastAPI:
     async def items(item: Item) -> Item:
         return item
 
+    @app.put("/items")
+    async def replace_items(item: Item) -> Item:
+        return item
+
+    @app.post("/validated")
+    async def validated(item: Annotated[Item, AfterValidator(_positive_tags)]) -> Item:
+        return item
+
+    @app.get("/database")
+    async def database() -> None:
+        engine = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{_closed_port()}/segops")
+        try:
+            async with engine.connect():
+                pass
+        finally:
+            await engine.dispose()
+
     return app
+
+
+def _positive_tags(item: Item) -> Item:
+    if any(tag < 0 for tag in item.tags):
+        raise ValueError("tags must not be negative")
+    return item
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port  # nothing listens there once the socket is closed
 
 
 async def _ok() -> None:
@@ -98,6 +132,60 @@ async def test_invalid_bodies_are_a_400_naming_each_json_path(client: httpx.Asyn
     body = response.json()
     assert {error["path"] for error in body["errors"]} == {"name", "tags[1]"}
     assert body["detail"].endswith("(and 1 more)")
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        (
+            b'{"name": "x", "tags": [1,',
+            "$",
+            "the body is not valid JSON: EOF while parsing a value at line 1 column 25",
+        ),
+        (
+            b'{"name": "x", "tags": [NaN]}',
+            "$",
+            "the body is not valid JSON: expected value at line 1 column 24",
+        ),
+        (
+            b'{"name": "\\ud800", "tags": []}',
+            "$",
+            "the body is not valid JSON: unexpected end of hex escape at line 1 column 17"
+            " (a \\ud800-\\udfff escape must be half of a surrogate pair)",
+        ),
+        (b'{"name": "a\\u0000b", "tags": []}', "name", NUL_MESSAGE),
+        (b'{"name": "x", "tags": [], "extra": {"k\\u0000": 1}}', "extra.k\x00", f"the key {NUL_MESSAGE}"),
+    ],
+)
+async def test_bodies_that_are_not_json_or_cannot_be_stored_are_a_400_saying_where(
+    client: httpx.AsyncClient, body: bytes, path: str, message: str
+) -> None:
+    """Every route reads JSON this way; FastAPI's own reading took NUL and lone surrogates (then a 500)."""
+    response = await client.post("/items", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"path": path, "message": message}]
+
+
+async def test_a_validators_own_words_are_the_message(client: httpx.AsyncClient) -> None:
+    response = await client.post("/validated", json={"name": "x", "tags": [-1]})
+    assert response.json()["errors"] == [{"path": "$", "message": "tags must not be negative"}]
+
+
+async def test_a_405_names_every_method_of_the_path(client: httpx.AsyncClient) -> None:
+    """Starlette named only the first route's methods: `Allow: POST` where PUT works too."""
+    for method in ("GET", "DELETE", "OPTIONS"):
+        response = await client.request(method, "/items")
+        assert (response.status_code, response.headers["allow"]) == (405, "POST, PUT")
+        assert response.json() == {"detail": "Method Not Allowed"}
+
+
+async def test_a_database_out_of_reach_is_a_503_to_retry(client: httpx.AsyncClient) -> None:
+    response = await client.get("/database")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json() == {
+        "detail": "a service this request needs is unavailable; retry the request shortly"
+    }
 
 
 async def test_unknown_routes_use_the_same_error_format(client: httpx.AsyncClient) -> None:

@@ -1,8 +1,9 @@
-"""Assemble a service's FastAPI app: error format, request context, body limit, health and metrics."""
+"""Assemble a service's FastAPI app: error format, request context, body limit, health, metrics, documents."""
 
 import gc
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -13,7 +14,9 @@ from segops_platform.body_limit import BodySizeLimitMiddleware
 from segops_platform.errors import install_error_handlers
 from segops_platform.fast_routes import FastRouteMiddleware
 from segops_platform.logging import configure_logging
+from segops_platform.openapi import install_documents, operation_id
 from segops_platform.request_context import RequestContextMiddleware
+from segops_platform.routing import ServiceRoute
 from segops_platform.settings import ServiceSettings
 
 GC_YOUNG_THRESHOLD = 50_000  # allocations between young collections (Python's default: 700)
@@ -24,15 +27,35 @@ def create_service_app(
     title: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     api_prefix: str | None = None,
+    operation_prefix: str | None = None,
+    version: str = "0.1.0",
+    description: str = "",
+    tags: Sequence[dict[str, Any]] = (),
     fast_routes: Sequence[Route] = (),
 ) -> FastAPI:
-    """A FastAPI app with what every service has; the caller adds its routers.
+    """A FastAPI app with what every service has; the caller adds its routers (`ServiceRouter`s).
 
-    Health is served at the root and, when given, under the public `api_prefix` too, so that
-    it can be checked through the gateway. Metrics stay off the public prefix. `fast_routes`
-    are answered before FastAPI's routing (see `fast_routes.py`).
+    Everything under the public `api_prefix` is what the gateway serves and what the public document
+    (`{api_prefix}/openapi.json`, docs at `{api_prefix}/docs`) describes; operation ids are
+    `{operation_prefix}_{endpoint name}`. Health is served at the root for the machines that run
+    the service and under the prefix for everyone else; metrics stay off the public prefix. Without
+    a prefix (the worker's health server) the app has no documents.
+    `fast_routes` are answered before FastAPI's routing (see `fast_routes.py`).
     """
-    app = FastAPI(title=title, lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        version=version,
+        description=description,
+        lifespan=lifespan,
+        openapi_url=f"{api_prefix}/openapi.json" if api_prefix else None,
+        docs_url=f"{api_prefix}/docs" if api_prefix else None,
+        redoc_url=f"{api_prefix}/redoc" if api_prefix else None,
+        swagger_ui_oauth2_redirect_url=None,
+        openapi_tags=[*tags, {"name": "operations", "description": "Liveness and readiness"}],
+        generate_unique_id_function=operation_id(operation_prefix or service),
+        separate_input_output_schemas=False,
+    )
+    app.router.route_class = ServiceRoute
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware)
     if fast_routes:
@@ -40,9 +63,10 @@ def create_service_app(
     # Added last, so outermost: every response, including 413s and 500s, carries the request id.
     app.add_middleware(RequestContextMiddleware, service=service)
     app.include_router(health.router)
-    if api_prefix:
-        app.include_router(health.router, prefix=api_prefix, include_in_schema=False)
     app.include_router(health.metrics_router)
+    if api_prefix:
+        app.include_router(health.router, prefix=api_prefix)
+        install_documents(app, api_prefix)
     return app
 
 

@@ -24,6 +24,7 @@ NAMING_CONVENTION = {
 }
 
 TYPE_ANNOTATION_MAP = {datetime: DateTime(timezone=True)}
+MAX_BIGINT = 2**63 - 1  # the largest id a Postgres bigint holds: a larger one names nothing
 
 
 def schema_metadata(schema: str) -> MetaData:

@@ -4,17 +4,19 @@ Those layers cost more than the work of a cached read: GET by id answered 6.4 to
 plain Starlette route behind them and 8.6k here (one core, 1M products, measured). A fast route
 is a Starlette `Route` whose endpoint authenticates by itself; it runs inside the request-context
 middleware (request id, access log, metrics alike) and answers our errors in the one format.
-Its FastAPI twin stays registered for the OpenAPI document and for the paths the fast route's
-converters do not match (an id that is not digits gets FastAPI's 400).
+Its FastAPI twin stays registered for the OpenAPI document and answers what the fast route leaves to
+it: an endpoint returns None for a request it does not serve (say, an id out of range), and the
+twin answers that one the usual way.
 """
 
 from collections.abc import Sequence
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from segops_platform.errors import SegOpsError, segops_error_response
+from segops_platform.errors import SegOpsError, segops_error_response, unavailable_response
 
 
 class FastRouteMiddleware:
@@ -28,11 +30,19 @@ class FastRouteMiddleware:
                 match, child_scope = route.matches(scope)
                 if match is Match.FULL:
                     scope.update(child_scope, route=route)
-                    request = Request(scope, receive)
-                    try:
-                        response = await route.endpoint(request)
-                    except SegOpsError as error:
-                        response = segops_error_response(error)
-                    await response(scope, receive, send)
-                    return
+                    response = await self._answer(route, scope, receive)
+                    if response is not None:
+                        await response(scope, receive, send)
+                        return
         await self.app(scope, receive, send)
+
+    async def _answer(self, route: Route, scope: Scope, receive: Receive) -> Response | None:
+        try:
+            response: Response | None = await route.endpoint(Request(scope, receive))
+        except SegOpsError as error:
+            return segops_error_response(error)
+        except Exception as error:
+            if (unavailable := unavailable_response(error)) is None:
+                raise
+            return unavailable
+        return response

@@ -2,16 +2,33 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from segops_platform.routing import ServiceRouter
 
 ReadinessCheck = Callable[[], Awaitable[object]]
 CHECK_TIMEOUT_SECONDS = 2.0
 
-router = APIRouter(tags=["operations"])
-metrics_router = APIRouter(include_in_schema=False)
+router = ServiceRouter(tags=["operations"])
+metrics_router = ServiceRouter(include_in_schema=False)
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    """Each dependency's state; `detail` names those that are down."""
+
+    status: Literal["ready", "unavailable"]
+    detail: str | SkipJsonSchema[None] = Field(default=None, examples=["not ready: redis is unreachable"])
+    checks: dict[str, str] = Field(examples=[{"postgres": "ok", "redis": "down: no answer within 2 s"}])
 
 
 async def _run_check(check: ReadinessCheck) -> str:
@@ -31,22 +48,23 @@ async def readiness(checks: Mapping[str, ReadinessCheck]) -> tuple[bool, dict[st
 
 
 @router.get("/healthz", summary="Liveness: the process is up")
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+async def health_live() -> Liveness:
+    return Liveness(status="ok")
 
 
 @router.get(
     "/readyz",
     summary="Readiness: every dependency answers",
-    responses={503: {"description": "A dependency is down; `detail` names it"}},
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "A dependency is down; `detail` names it"}},
 )
-async def readyz(request: Request) -> JSONResponse:
+async def health_ready(request: Request) -> JSONResponse:
     ok, report = await readiness(request.app.state.readiness_checks)
     if ok:
-        return JSONResponse({"status": "ready", "checks": report})
+        return JSONResponse(Readiness(status="ready", checks=report).model_dump(exclude_none=True))
     down = [name for name, result in report.items() if result != "ok"]
     detail = "not ready: " + ", ".join(f"{name} is unreachable" for name in down)
-    return JSONResponse({"status": "unavailable", "detail": detail, "checks": report}, 503)
+    return JSONResponse(Readiness(status="unavailable", detail=detail, checks=report).model_dump(), 503)
 
 
 @metrics_router.get("/metrics")

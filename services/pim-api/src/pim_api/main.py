@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 
 from arq.connections import ArqRedis
 from fastapi import FastAPI
@@ -19,6 +20,16 @@ from segops_platform.app import create_service_app
 from segops_platform.auth.tenant_directory import Authenticator
 from segops_platform.database import create_engine, create_sessionmaker, postgres_dsn
 from segops_platform.readiness_checks import postgres_check, redis_check
+
+DESCRIPTION = """Products, their typed schema and facets, per tenant.
+
+Authenticate with `Authorization: Bearer <JWT>` or `X-API-Key: <key>`. Every error is a `Problem`:
+`{"detail": "…", "errors": [{"path": "…", "message": "…"}]}`, `errors` locating each problem."""
+TAGS = [
+    {"name": "product schema", "description": "The tenant's typed product fields"},
+    {"name": "products", "description": "Products by id and by SKU, search and filters"},
+    {"name": "facets", "description": "Distinct values per field, for filter UIs"},
+]
 
 
 def create_app(settings: PimSettings | None = None) -> FastAPI:
@@ -53,6 +64,10 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
         "SegOps PIM API",
         lifespan,
         api_prefix="/api/pim",
+        operation_prefix="pim",
+        version=version("segops-pim-api"),
+        description=DESCRIPTION,
+        tags=TAGS,
         fast_routes=[product_endpoints.get_product_route],
     )
     app.include_router(schema_endpoints.router)

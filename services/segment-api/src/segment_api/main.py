@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 
 import httpx
 from arq.connections import ArqRedis
@@ -51,5 +52,11 @@ def create_app(
             await engine.dispose()
 
     return create_service_app(
-        "segment-api", "SegOps Segment API", lifespan, api_prefix="/api/product-segments"
+        "segment-api",
+        "SegOps Segment API",
+        lifespan,
+        api_prefix="/api/product-segments",
+        operation_prefix="segments",
+        version=version("segops-segment-api"),
+        description="Rule-based product segments: definitions, preview, membership.",
     )

@@ -11,10 +11,26 @@ from segops_platform.errors import Unauthorized
 
 # Declared for the OpenAPI document (generated SDKs); the raw headers are read below so that a
 # malformed Authorization header gets its own message instead of "missing credentials".
-_bearer = HTTPBearer(auto_error=False, description="JWT carrying the tenant_id claim")
-_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="Tenant API key")
+# Each scheme is named: FastAPI names both header schemes "APIKeyHeader", so one hid the other.
+_bearer = HTTPBearer(
+    scheme_name="BearerAuth",
+    bearerFormat="JWT",
+    auto_error=False,
+    description="A JWT carrying the `tenant_id` claim (`segops-admin token --tenant ID`)",
+)
+_api_key = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKeyAuth",
+    auto_error=False,
+    description="A tenant API key, `sgk_<prefix>_<secret>` (`segops-admin apikey create`)",
+)
 INTERNAL_TOKEN_HEADER = "X-Internal-Token"  # noqa: S105  (a header name)
-_internal = APIKeyHeader(name=INTERNAL_TOKEN_HEADER, auto_error=False, description="Service credential")
+_internal = APIKeyHeader(
+    name=INTERNAL_TOKEN_HEADER,
+    scheme_name="ServiceToken",
+    auto_error=False,
+    description="The service credential other SegOps services send (`INTERNAL_TOKEN`)",
+)
 
 
 async def authenticate(request: Request) -> Tenant:

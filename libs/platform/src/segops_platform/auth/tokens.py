@@ -4,6 +4,7 @@ import time
 
 from jose import ExpiredSignatureError, JWTError, jwt
 
+from segops_platform.database import MAX_BIGINT
 from segops_platform.errors import Unauthorized
 from segops_platform.settings import ServiceSettings
 
@@ -38,6 +39,6 @@ def tenant_from_token(settings: ServiceSettings, token: str) -> int:
     except JWTError as exc:
         raise Unauthorized(f"invalid bearer token: {exc}") from None
     tenant_id = claims.get(TENANT_CLAIM)
-    if not isinstance(tenant_id, int) or isinstance(tenant_id, bool) or tenant_id <= 0:
+    if not isinstance(tenant_id, int) or isinstance(tenant_id, bool) or not 0 < tenant_id <= MAX_BIGINT:
         raise Unauthorized(f"bearer token has no valid {TENANT_CLAIM!r} claim")
     return tenant_id

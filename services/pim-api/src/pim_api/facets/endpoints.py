@@ -1,24 +1,35 @@
 """`/api/pim/facets/`: distinct values of string and array fields, narrowed like the product list."""
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Query, Request
 
+from pim_api.facets.schemas import Facets
 from pim_api.facets.service import FacetService
+from pim_api.products.query import FIELD_FILTERS_PARAMETER, SearchTerm
 from segops_platform.auth.dependencies import CurrentTenant
 from segops_platform.database import SessionDep
+from segops_platform.openapi import problems
+from segops_platform.routing import ServiceRouter
 
-router = APIRouter(
-    prefix="/api/pim/facets", tags=["facets"], responses={401: {"description": "Missing or bad credentials"}}
-)
+router = ServiceRouter(prefix="/api/pim/facets", tags=["facets"], responses=problems(401, 503))
 
 
 @router.get(
     "/",
     summary="Facet values per string and array field",
-    responses={400: {"description": "Unknown parameter or a value that does not fit its field"}},
+    response_model=Facets,
+    responses=problems(400),
+    openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER]},
 )
-async def get_facets(request: Request, tenant: CurrentTenant, session: SessionDep) -> dict[str, list[Any]]:
+async def facets_get(
+    request: Request,
+    tenant: CurrentTenant,
+    session: SessionDep,
+    q: SearchTerm = None,
+    counts: Annotated[bool, Query(description="Each value with its count: `[{value, count}]`")] = False,
+) -> Facets:
     """Top 100 values per field over the whole catalog, sorted ascending; the product list's
-    filters narrow them; `counts=true` returns `[{"value", "count"}]` per field."""
-    return await FacetService(session).facets(tenant, list(request.query_params.multi_items()))
+    `q` and `<field>=value` filters narrow them."""
+    query = request.query_params.multi_items()
+    return Facets(await FacetService(session).facets(tenant, query, with_counts=counts))

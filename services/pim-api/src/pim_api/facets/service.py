@@ -9,20 +9,10 @@ from pim_api.products.counts import ValueCounts
 from pim_api.products.data import SchemaView
 from pim_api.products.query import parse_filter
 from pim_api.schema.service import ProductSchemaService
-from segdsl.coercion import CoercionError, coerce
 from segops_platform.auth.tenant_directory import Tenant
-from segops_platform.errors import BadRequest
 
 TOP_VALUES = 100
-
-
-def _counts_flag(raw: str | None) -> bool:
-    if raw is None:
-        return False
-    try:
-        return bool(coerce("boolean", raw))
-    except CoercionError as error:
-        raise BadRequest(f"counts: {error}", [{"path": "counts", "message": str(error)}]) from None
+FACET_PARAMETERS = ("q", "counts")
 
 
 class FacetService:
@@ -31,11 +21,12 @@ class FacetService:
         self.schemas = ProductSchemaService(session)
         self.counts = ValueCounts(session)
 
-    async def facets(self, tenant: Tenant, query: list[tuple[str, str]]) -> dict[str, list[Any]]:
+    async def facets(
+        self, tenant: Tenant, query: list[tuple[str, str]], with_counts: bool
+    ) -> dict[str, list[Any]]:
         """Each string and array schema field → its 100 most frequent values, sorted ascending."""
         schema = SchemaView.of(await self.schemas.get(tenant))
-        where = parse_filter(query, schema, extra_params=("counts",))
-        with_counts = _counts_flag(dict(query).get("counts"))
+        where = parse_filter(query, schema, declared=FACET_PARAMETERS)
         string_fields = [name for name, kind in schema.types.items() if kind == "string"]
         array_fields = [name for name, kind in schema.types.items() if kind == "array"]
         result: dict[str, list[Any]] = {name: [] for name in [*string_fields, *array_fields]}

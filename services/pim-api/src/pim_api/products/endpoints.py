@@ -1,12 +1,14 @@
 """`/api/pim/products/`: list with search and filters, CRUD, bulk upsert by SKU."""
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Path, Query, Request, Response
 from starlette.routing import Route
 
 from pim_api.products.cache import ProductCache
+from pim_api.products.query import DEFAULT_PAGE_SIZE, FIELD_FILTERS_PARAMETER, MAX_PAGE_SIZE, SearchTerm
 from pim_api.products.schemas import (
+    BulkBody,
     BulkResult,
     BulkUpsert,
     ProductCreate,
@@ -17,29 +19,58 @@ from pim_api.products.schemas import (
 from pim_api.products.service import ProductService
 from segops_platform.auth.dependencies import CurrentTenant, authenticate
 from segops_platform.auth.tenant_directory import Tenant
-from segops_platform.database import SessionDep
+from segops_platform.database import MAX_BIGINT, SessionDep
 from segops_platform.errors import NotFound
 from segops_platform.json_body import documented_body, parse_body
+from segops_platform.openapi import problems
+from segops_platform.routing import ServiceRouter
 
-router = APIRouter(
-    prefix="/api/pim/products",
-    tags=["products"],
-    responses={401: {"description": "Missing or bad credentials"}},
+router = ServiceRouter(prefix="/api/pim/products", tags=["products"], responses=problems(401, 503))
+NO_SUCH_PRODUCT = (404, "No such product for this tenant")
+# `:int` keeps `/bulk/` from being read as an id; ids a bigint cannot hold are a 400.
+ITEM_PATH = "/{product_id:int}/"
+ProductId = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="The product's id")]
+# What a client (or a stateful test) can do next with the product a response names.
+_ITEM_LINKS = {
+    f"{verb}Product": {
+        "operationId": f"pim_products_{verb.lower()}",
+        "parameters": {"product_id": "$response.body#/id"},
+    }
+    for verb in ("Get", "Update", "Delete")
+}
+CREATED: dict[int | str, dict[str, object]] = {
+    201: {
+        "description": "The product, as stored",
+        "headers": {"Location": {"description": "The product's URL", "schema": {"type": "string"}}},
+        "links": _ITEM_LINKS,
+    }
+}
+
+
+@router.get(
+    "/",
+    summary="List products",
+    response_model=ProductPage,
+    responses=problems(400, (404, "The page is past the last page")),
+    openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER]},
 )
-Responses = dict[int | str, dict[str, Any]]
-NOT_FOUND: Responses = {404: {"description": "No such product for this tenant"}}
-BAD_REQUEST: Responses = {400: {"description": "Invalid input; `errors` locates each problem"}}
-
-
-@router.get("/", summary="List products", response_model=ProductPage, responses=BAD_REQUEST)
-async def list_products(request: Request, tenant: CurrentTenant, session: SessionDep) -> ProductPage:
-    """`q`: case-insensitive contains on name; `<field>=value`: exact match typed by the schema."""
-    found = await ProductService(session).search(tenant, list(request.query_params.multi_items()))
-    path, page, size = request.url.path, found.page, found.page_size
+async def products_list(
+    request: Request,
+    tenant: CurrentTenant,
+    session: SessionDep,
+    q: SearchTerm = None,
+    page: Annotated[int, Query(ge=1, description="Page number, from 1")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+) -> ProductPage:
+    """Products in id order, with the exact `count` of those that match; `next` and `previous`
+    keep the filters. `<field>=value` filters are typed by the tenant's schema."""
+    query = request.query_params.multi_items()
+    found = await ProductService(session).search(tenant, query, page, page_size)
+    path = request.url.path
     return ProductPage(
         count=found.count,
-        next=found.where.link(path, page + 1, size) if page * size < found.count else None,
-        previous=found.where.link(path, page - 1, size) if page > 1 else None,
+        next=found.where.link(path, page + 1, page_size) if page * page_size < found.count else None,
+        previous=found.where.link(path, page - 1, page_size) if page > 1 else None,
         results=[ProductOut.model_validate(row) for row in found.rows],
     )
 
@@ -49,40 +80,52 @@ async def list_products(request: Request, tenant: CurrentTenant, session: Sessio
     summary="Create a product",
     status_code=201,
     response_model=ProductOut,
-    responses={**BAD_REQUEST, 409: {"description": "The SKU exists"}},
+    responses=CREATED
+    | problems(400, (409, "A product with this SKU exists, or a concurrent write won (retry)"), 413),
 )
-async def create_product(body: ProductCreate, tenant: CurrentTenant, session: SessionDep) -> ProductOut:
-    return ProductOut.model_validate(await ProductService(session).create(tenant, body))
+async def products_create(
+    body: ProductCreate, tenant: CurrentTenant, session: SessionDep, response: Response
+) -> ProductOut:
+    """Values of schema fields are normalised to their type; other keys are kept as given."""
+    product = ProductOut.model_validate(await ProductService(session).create(tenant, body))
+    response.headers["Location"] = f"{router.prefix}/{product.id}/"
+    return product
 
 
 @router.post(
     "/bulk/",
     summary="Bulk upsert by SKU",
     response_model=BulkResult,
-    responses={**BAD_REQUEST, 413: {"description": "More than 10,000 products"}},
+    responses=problems(400, 409, (413, "The body is over 32 MB, or holds more than 10,000 products")),
     openapi_extra=documented_body(BulkUpsert),
 )
-async def bulk_upsert(tenant: CurrentTenant, session: SessionDep, request: Request) -> BulkResult:
-    """Fields beyond `sku` and `name` go to `data`. All or nothing; bad items named by index."""
-    body = await parse_body(request, BulkUpsert)
+async def products_bulk_upsert(tenant: CurrentTenant, session: SessionDep, request: Request) -> BulkResult:
+    """Creates new SKUs, updates existing ones: fields beyond `sku` and `name` are merged into `data`
+    (`null` removes a key). All or nothing; every bad item is named by index."""
+    body = await parse_body(request, BulkBody)
     result = await ProductService(session).bulk_upsert(tenant, body.products)
     if result.updated:
         request.app.state.product_cache.clear()  # other processes evict what the notifications name
     return result
 
 
-@router.get("/{product_id}/", summary="Get a product", response_model=ProductOut, responses=NOT_FOUND)
-async def get_product(product_id: int, tenant: CurrentTenant, request: Request) -> Response:
-    """Documents the route; `get_product_route` below answers every id written as digits."""
+@router.get(
+    ITEM_PATH, summary="Get a product", response_model=ProductOut, responses=problems(400, NO_SUCH_PRODUCT)
+)
+async def products_get(product_id: ProductId, tenant: CurrentTenant, request: Request) -> Response:
+    """Documents the route; `get_product_route` below answers every id a bigint holds."""
     return await _read_product(request, tenant, product_id)
 
 
-async def _get_product_fast(request: Request) -> Response:
-    return await _read_product(request, await authenticate(request), request.path_params["product_id"])
+async def _get_product_fast(request: Request) -> Response | None:
+    product_id: int = request.path_params["product_id"]
+    if not 1 <= product_id <= MAX_BIGINT:
+        return None  # out of range: `products_get` answers the 400
+    return await _read_product(request, await authenticate(request), product_id)
 
 
 # GET by id is the hottest read: answered ahead of FastAPI's routing (segops_platform.fast_routes).
-get_product_route = Route(f"{router.prefix}/{{product_id:int}}/", _get_product_fast, methods=["GET"])
+get_product_route = Route(f"{router.prefix}{ITEM_PATH}", _get_product_fast, methods=["GET"])
 
 
 async def _read_product(request: Request, tenant: Tenant, product_id: int) -> Response:
@@ -100,13 +143,13 @@ async def _read_product(request: Request, tenant: Tenant, product_id: int) -> Re
 
 
 @router.patch(
-    "/{product_id}/",
+    ITEM_PATH,
     summary="Update a product's name and/or data",
     response_model=ProductOut,
-    responses={**NOT_FOUND, **BAD_REQUEST},
+    responses=problems(400, NO_SUCH_PRODUCT, 409, 413),
 )
-async def patch_product(
-    product_id: int, body: ProductPatch, tenant: CurrentTenant, session: SessionDep, request: Request
+async def products_update(
+    product_id: ProductId, body: ProductPatch, tenant: CurrentTenant, session: SessionDep, request: Request
 ) -> ProductOut:
     """`data` merges: keys given replace, `null` removes a key, keys not given stay."""
     product = ProductOut.model_validate(await ProductService(session).update(tenant, product_id, body))
@@ -114,9 +157,11 @@ async def patch_product(
     return product
 
 
-@router.delete("/{product_id}/", summary="Delete a product", status_code=204, responses=NOT_FOUND)
-async def delete_product(
-    product_id: int, tenant: CurrentTenant, session: SessionDep, request: Request
+@router.delete(
+    ITEM_PATH, summary="Delete a product", status_code=204, responses=problems(400, NO_SUCH_PRODUCT, 409)
+)
+async def products_delete(
+    product_id: ProductId, tenant: CurrentTenant, session: SessionDep, request: Request
 ) -> Response:
     await ProductService(session).delete(tenant, product_id)
     request.app.state.product_cache.evict([(tenant.id, product_id)])

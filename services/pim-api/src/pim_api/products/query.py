@@ -1,17 +1,50 @@
-"""The product list's query string: `q`, `<field>=value` filters typed by the schema, paging."""
+"""The product list's query string: `q` and `<field>=value` filters typed by the schema.
+
+Paging (`page`, `page_size`) and the other declared parameters are FastAPI's; what is left of the
+query string is read here, because its names are the tenant's schema fields.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
+
+from fastapi import Query
 
 from pim_api.products.data import SchemaView
 from segdsl.coercion import CoercionError, coerce
 from segops_platform.errors import BadRequest
+from segops_platform.storable import NO_NUL_PATTERN, NUL_MESSAGE, Text
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 PAGING_PARAMS = ("page", "page_size")
+# `q`, as the list and facets declare it; read with the filters from the query string (the
+# parameter is declared to be documented and checked).
+SearchTerm = Annotated[Text | None, Query(description="Case-insensitive search in names (contains)")]
+# How the documents declare the free-form `<field>=value` parameters (FastAPI has no such parameter).
+FIELD_FILTERS_PARAMETER = {
+    "name": "filters",
+    "in": "query",
+    "required": False,
+    "style": "form",
+    "explode": True,
+    "description": "`<field>=value`: exact match on a string, number, price, boolean, date or url field "
+    "(typed: `?price=$129.99` matches 129.99), or on one element of an array field. Repeat a parameter "
+    "to match any of its values (`?color=red&color=blue`); different fields must all match. A name "
+    "that is not a schema field, or a value that does not fit its field, is a 400.",
+    "schema": {
+        "type": "object",
+        "propertyNames": {"pattern": NO_NUL_PATTERN},
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "string", "pattern": NO_NUL_PATTERN},
+                {"type": "array", "items": {"type": "string", "pattern": NO_NUL_PATTERN}},
+            ]
+        },
+    },
+    "example": {"brand": "Nike"},
+}
 
 
 @dataclass(frozen=True)
@@ -30,28 +63,6 @@ class ProductFilter:
         return f"{path}?{urlencode([*self.params, *paging])}"
 
 
-def _int_param(raw: str | None, name: str, default: int, low: int, high: int | None) -> int:
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(
-            f"{name}: {raw!r} is not a whole number", [{"path": name, "message": "not a whole number"}]
-        ) from None
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise BadRequest(f"{name}: must be {bounds}", [{"path": name, "message": f"must be {bounds}"}])
-    return value
-
-
-def parse_paging(items: Sequence[tuple[str, str]]) -> tuple[int, int]:
-    given = dict(items)
-    page = _int_param(given.get("page"), "page", 1, 1, None)
-    page_size = _int_param(given.get("page_size"), "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    return page, page_size
-
-
 def _filter_value(schema: SchemaView, name: str, raw: str) -> Any:
     if schema.types[name] == "array":
         return [raw.strip()]  # one element: ?tags=running finds the products tagged "running"
@@ -59,21 +70,22 @@ def _filter_value(schema: SchemaView, name: str, raw: str) -> Any:
 
 
 def parse_filter(
-    items: Sequence[tuple[str, str]], schema: SchemaView, extra_params: Sequence[str] = ()
+    items: Sequence[tuple[str, str]], schema: SchemaView, declared: Sequence[str]
 ) -> ProductFilter:
-    """Typed filters from the query string; unknown params and values that don't fit are a 400."""
-    known = {"q", *PAGING_PARAMS, *extra_params}
+    """Typed filters from the query string: every parameter but `q` and the endpoint's `declared`
+    ones names a schema field. Unknown names and values that don't fit are a 400."""
     errors: list[dict[str, str]] = []
     containments: dict[str, list[dict[str, Any]]] = {}
     q: str | None = None
     params: list[tuple[str, str]] = []
     for name, raw in items:
-        if name in PAGING_PARAMS:
-            continue
-        params.append((name, raw))
-        if name == "q":
+        if name not in PAGING_PARAMS:
+            params.append((name, raw))
+        if "\x00" in name or "\x00" in raw:
+            errors.append({"path": name, "message": NUL_MESSAGE})
+        elif name == "q":
             q = raw.strip() or None
-        elif name in known:
+        elif name in declared:
             continue
         elif name not in schema.types:
             errors.append({"path": name, "message": f"unknown query parameter {name!r}: not a schema field"})
@@ -85,5 +97,5 @@ def parse_filter(
                 continue
             containments.setdefault(name, []).append({name: value})
     if errors:
-        raise BadRequest(f"{errors[0]['path']}: {errors[0]['message']}", errors)
+        raise BadRequest.at(errors)
     return ProductFilter(q=q, containments=containments, params=params)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pim_api.products.counts import ValueCounts
 from pim_api.products.data import SchemaView, missing_required, parse_change
 from pim_api.products.models import ProductRow
-from pim_api.products.query import ProductFilter, parse_filter, parse_paging
+from pim_api.products.query import ProductFilter, parse_filter
 from pim_api.products.repository import ProductRepository
 from pim_api.products.schemas import (
     MAX_BULK_ITEMS,
@@ -22,12 +22,13 @@ from pim_api.products.schemas import (
     BulkResult,
     ProductCreate,
     ProductPatch,
+    line_problem,
 )
 from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 
-MAX_REPORTED_ERRORS = 1_000
+LIST_PARAMETERS = ("q", "page", "page_size")
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,7 @@ class SearchResult:
 
 def _refuse(errors: list[dict[str, str]]) -> None:
     if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise BadRequest(f"{errors[0]['path']}: {errors[0]['message']}{more}", errors[:MAX_REPORTED_ERRORS])
+        raise BadRequest.at(errors)
 
 
 class ProductService:
@@ -54,11 +54,12 @@ class ProductService:
     async def schema_view(self, tenant: Tenant) -> SchemaView:
         return SchemaView.of(await self.schemas.get(tenant))
 
-    async def search(self, tenant: Tenant, query: list[tuple[str, str]]) -> SearchResult:
+    async def search(
+        self, tenant: Tenant, query: list[tuple[str, str]], page: int, page_size: int
+    ) -> SearchResult:
         """A page of the products the query string selects, with their exact count."""
-        page, page_size = parse_paging(query)
         schema = await self.schema_view(tenant)
-        where = parse_filter(query, schema)
+        where = parse_filter(query, schema, declared=LIST_PARAMETERS)
         count = await self.counts.exact_count(tenant.id, where, schema.counted)
         if count is None:
             count = await self.products.count(tenant.id, where)
@@ -137,16 +138,11 @@ def _take_skus(items: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, s
     for index, item in enumerate(items):
         sku = item.pop("sku", None)
         path = f"products[{index}].sku"
-        if not isinstance(sku, str) or not sku.strip() or len(sku.strip()) > MAX_SKU_LENGTH:
-            errors.append(
-                {
-                    "path": path,
-                    "message": f"sku must be a non-empty string of at most {MAX_SKU_LENGTH} characters",
-                }
-            )
+        problem = "is required" if sku is None else line_problem(sku, MAX_SKU_LENGTH)
+        if problem is not None:
+            errors.append({"path": path, "message": problem})
             sku = ""
-        sku = sku.strip()
-        if sku and sku in first_index:
+        elif sku in first_index:
             errors.append({"path": path, "message": f"sku {sku!r} repeats products[{first_index[sku]}]"})
         if sku:
             first_index.setdefault(sku, index)
@@ -158,12 +154,8 @@ def _bulk_name(raw: Any, current: ProductRow | None, prefix: str, errors: list[d
     """A new product needs a name; an existing one keeps its own when none is given."""
     if raw is None and current is not None:
         return current.name
-    if not isinstance(raw, str) or not raw.strip() or len(raw.strip()) > MAX_NAME_LENGTH:
-        errors.append(
-            {
-                "path": f"{prefix}name",
-                "message": f"name must be a non-empty string of at most {MAX_NAME_LENGTH} characters",
-            }
-        )
+    problem = "is required for a new product" if raw is None else line_problem(raw, MAX_NAME_LENGTH)
+    if problem is not None:
+        errors.append({"path": f"{prefix}name", "message": problem})
         return ""
-    return raw.strip()
+    return str(raw)

@@ -1,7 +1,5 @@
 """`/api/pim/schema/`: the tenant's product schema."""
 
-from fastapi import APIRouter
-
 from pim_api.schema.schemas import (
     IncompatibleValues,
     ProductSchemaIn,
@@ -11,16 +9,14 @@ from pim_api.schema.schemas import (
 from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.dependencies import CurrentTenant
 from segops_platform.database import SessionDep
+from segops_platform.openapi import problems
+from segops_platform.routing import ServiceRouter
 
-router = APIRouter(
-    prefix="/api/pim/schema",
-    tags=["product schema"],
-    responses={401: {"description": "Missing or bad credentials"}},
-)
+router = ServiceRouter(prefix="/api/pim/schema", tags=["product schema"], responses=problems(401, 503))
 
 
 @router.get("/", summary="The tenant's product schema", response_model=ProductSchemaOut)
-async def get_schema(tenant: CurrentTenant, session: SessionDep) -> ProductSchemaOut:
+async def schema_get(tenant: CurrentTenant, session: SessionDep) -> ProductSchemaOut:
     """Empty `fields` until a schema is defined."""
     return ProductSchemaOut.model_validate(await ProductSchemaService(session).get(tenant))
 
@@ -29,9 +25,9 @@ async def get_schema(tenant: CurrentTenant, session: SessionDep) -> ProductSchem
     "/",
     summary="Replace the tenant's product schema",
     response_model=ProductSchemaReplaced,
-    responses={400: {"description": "Invalid schema; `errors` names each bad field"}},
+    responses=problems((400, "Invalid schema; `errors` names each bad field"), 409, 413),
 )
-async def put_schema(
+async def schema_replace(
     body: ProductSchemaIn, tenant: CurrentTenant, session: SessionDep
 ) -> ProductSchemaReplaced:
     """Replaces `fields`; `default_currency` / `default_locale` keep their value when omitted.

@@ -63,4 +63,4 @@ def _refuse_duplicate_names(new: ProductSchemaIn) -> None:
         for index in at[1:]
     ]
     if errors:
-        raise BadRequest(f"{errors[0]['path']}: {errors[0]['message']}", errors)
+        raise BadRequest.at(errors)

@@ -1,17 +1,27 @@
 """Internal routes other services use to resolve credentials (not routed by the gateway)."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import Path
 from pydantic import BaseModel
 
 from pim_api.tenancy.service import TenancyService
 from segops_platform.auth.dependencies import InternalCaller
-from segops_platform.database import SessionDep
+from segops_platform.database import MAX_BIGINT, SessionDep
 from segops_platform.errors import NotFound
+from segops_platform.json_body import RequestBody
+from segops_platform.openapi import problems
+from segops_platform.routing import ServiceRouter
 
-router = APIRouter(prefix="/internal/tenants", tags=["internal"], dependencies=[InternalCaller])
+router = ServiceRouter(
+    prefix="/internal/tenants",
+    tags=["internal"],
+    dependencies=[InternalCaller],
+    responses=problems(400, 401, 503),
+)
 
 
-class ApiKeyLookup(BaseModel):
+class ApiKeyLookup(RequestBody):
     api_key: str
 
 
@@ -22,9 +32,9 @@ class TenantRef(BaseModel):
 @router.post(
     "/resolve-api-key",
     summary="The tenant of an active API key",
-    responses={404: {"description": "Unknown or revoked key"}},
+    responses=problems((404, "Unknown or revoked key")),
 )
-async def resolve_api_key(body: ApiKeyLookup, session: SessionDep) -> TenantRef:
+async def tenants_resolve_api_key(body: ApiKeyLookup, session: SessionDep) -> TenantRef:
     """Uncached on purpose: the caller's own cache is the only delay before a revocation bites."""
     tenant_id = await TenancyService(session).tenant_for_api_key(body.api_key)
     if tenant_id is None:
@@ -35,9 +45,9 @@ async def resolve_api_key(body: ApiKeyLookup, session: SessionDep) -> TenantRef:
 @router.get(
     "/{tenant_id}",
     summary="Whether a tenant exists",
-    responses={404: {"description": "No such tenant"}},
+    responses=problems((404, "No such tenant")),
 )
-async def get_tenant(tenant_id: int, session: SessionDep) -> TenantRef:
+async def tenants_get(tenant_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)], session: SessionDep) -> TenantRef:
     if not await TenancyService(session).tenant_exists(tenant_id):
         raise NotFound(f"tenant {tenant_id} does not exist")
     return TenantRef(tenant_id=tenant_id)

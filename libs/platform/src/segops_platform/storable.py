@@ -1,0 +1,57 @@
+"""Text that Postgres can store: no NUL (U+0000), in text columns and in jsonb alike.
+
+JSON writes NUL as the escape `\\u0000`, so a body that does not hold that escape holds no NUL and
+is not walked. Lone surrogates (the other text Postgres refuses) never get this far: the JSON parser
+refuses them and query strings decode them as U+FFFD. The patterns say the same in the API documents.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NUL_ESCAPE = b"\\u0000"
+NUL_MESSAGE = "contains a NUL character (U+0000), which cannot be stored"
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul", NUL_MESSAGE)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable), Field(json_schema_extra={"pattern": NO_NUL_PATTERN})]
+
+# `data`-like objects: free-form JSON, validated as a plain dict (a typed recursive JSON value costs
+# ~3x the validation time of a 10,000-item bulk body, measured); their NULs are found by `nul_problems`.
+JsonObject = Annotated[
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "Free-form JSON. No key or string anywhere in it may contain NUL (U+0000).",
+            "propertyNames": {"pattern": NO_NUL_PATTERN},
+            "additionalProperties": True,
+        }
+    ),
+]
+
+
+def nul_problems(value: Any, path: str = "") -> list[dict[str, str]]:
+    """Each place in a parsed JSON value where a key or a string holds NUL, in document order."""
+    problems: list[dict[str, str]] = []
+    stack: list[tuple[str, Any, str]] = [("", value, path)]  # (key, value, path), last one first
+    while stack:
+        key, item, at = stack.pop()
+        if "\x00" in key:
+            problems.append({"path": at, "message": f"the key {NUL_MESSAGE}"})
+        if isinstance(item, str):
+            if "\x00" in item:
+                problems.append({"path": at or "$", "message": NUL_MESSAGE})
+        elif isinstance(item, dict):
+            children = [(k, child, f"{at}.{k}" if at else k) for k, child in item.items()]
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(reversed([("", child, f"{at}[{index}]") for index, child in enumerate(item)]))
+    return problems
