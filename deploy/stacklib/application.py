@@ -132,14 +132,17 @@ def print_banner(tenant: DemoTenant, ports: AppPorts) -> None:
     )
 
 
-def render_gateway_config(ports: AppPorts) -> Path:
-    """Render the nginx config into .data/nginx/nginx.conf and have nginx check it."""
-    nginx_dir = DATA / "nginx"
+def render_gateway_config(
+    ports: AppPorts, nginx_dir: Path = DATA / "nginx", upstream_timeout_seconds: int = 60
+) -> Path:
+    """Render the nginx config into NGINX_DIR/nginx.conf and have nginx check it."""
     values = {
         "NGINX_DIR": str(nginx_dir),
+        "DEPLOY_DIR": str(DEPLOY),
         "GATEWAY_PORT": str(ports.gateway),
         "PIM_API_PORT": str(ports.pim_api),
         "SEGMENT_API_PORT": str(ports.segment_api),
+        "UPSTREAM_TIMEOUT": f"{upstream_timeout_seconds}s",
     }
     config = render(DEPLOY / "nginx" / "gateway.conf", nginx_dir / "nginx.conf", values)
     nginx = require_program("nginx", ("nginx-light",))

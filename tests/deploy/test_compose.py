@@ -156,14 +156,26 @@ def service_env_names(service: str) -> set[str]:
 # --- deploy/nginx/compose.conf ---------------------------------------------------------------
 
 
+def mounted_includes() -> dict[str, Path]:
+    """The files compose.conf includes, by the path the gateway container sees: mounted from deploy/nginx."""
+    includes = re.findall(r"^\s*include\s+([^;]+);", GATEWAY_CONF.read_text(), re.MULTILINE)
+    mounts = dict(
+        reversed(volume.rsplit(":", 1)[0].split(":")) for volume in services()["gateway"]["volumes"]
+    )
+    return {include: ROOT / mounts[include] for include in includes if include in mounts}
+
+
 @cache
 def gateway_conf() -> str:
-    """The gateway config without comments and with its quoted strings emptied.
+    """The gateway config, its includes in place, without comments and with its quoted strings emptied.
 
     Emptied, because `return 404 '{"detail": …}'` would otherwise unbalance the braces. Comments
     go first: they hold apostrophes, while no string of this config holds a `#`.
     """
-    without_comments = re.sub(r"#[^\n]*", "", GATEWAY_CONF.read_text())
+    text = GATEWAY_CONF.read_text()
+    for include, source in mounted_includes().items():
+        text = text.replace(f"include {include};", source.read_text())
+    without_comments = re.sub(r"#[^\n]*", "", text)
     return re.sub(r"'[^']*'|\"[^\"]*\"", lambda string: string.group(0)[0] * 2, without_comments)
 
 
@@ -340,6 +352,14 @@ def test_each_service_listens_where_its_healthcheck_looks(service: str, port_set
 def test_gateway_mounts_its_compose_config_read_only() -> None:
     volumes = services()["gateway"].get("volumes", [])
     assert "./deploy/nginx/compose.conf:/etc/nginx/conf.d/default.conf:ro" in volumes
+
+
+def test_gateway_mounts_every_file_its_config_includes_read_only() -> None:
+    includes = re.findall(r"^\s*include\s+([^;]+);", GATEWAY_CONF.read_text(), re.MULTILINE)
+    assert includes
+    assert set(mounted_includes()) == set(includes)
+    volumes = services()["gateway"]["volumes"]
+    assert all(any(volume.endswith(f":{include}:ro") for volume in volumes) for include in includes)
 
 
 @pytest.mark.parametrize(("path", "service"), GATEWAY_ROUTES.items())
