@@ -1,0 +1,51 @@
+"""Schemathesis, all checks and phases, against each service's public document through the gateway.
+
+Bounded in time: fuzzing and stateful testing repeat until a run's budget is spent. Any failure or
+error fails the test, with schemathesis's report (and the curl to reproduce each failure) shown.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pim_api.tenancy.service import IssuedKey
+from tests.contract.conftest import RunningStack
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+ST = Path(sys.executable).with_name("st")
+
+
+def schemathesis(document: str, api_key: str, seconds: int, *options: str, cwd: Path) -> None:
+    argv = [str(ST), "--config-file", str(CONFIG), "--no-color", "run", document, "--checks", "all"]
+    argv += ["--max-time", str(seconds), "--workers", "2", *options]
+    result = subprocess.run(
+        argv, env={**os.environ, "SEGOPS_API_KEY": api_key}, capture_output=True, text=True, cwd=cwd
+    )
+    report = result.stdout[result.stdout.find("= FAILURES =") :]  # or the summary, when there are none
+    assert result.returncode == 0, report[:60_000] + result.stderr[-5_000:]
+
+
+def test_pim_api(running_stack: RunningStack, stack_tenant: IssuedKey, tmp_path: Path) -> None:
+    """Everything but the schema's replacement, with a tenant whose schema stays empty: its products'
+    `data` is free-form, so the document says all that makes a write valid."""
+    document = f"{running_stack.gateway}/api/pim/openapi.json"
+    schemathesis(document, stack_tenant.key, 90, "--exclude-operation-id", "pim_schema_replace", cwd=tmp_path)
+
+
+@pytest.mark.parametrize("phases", ["examples,coverage,fuzzing"])  # no links among these two: no stateful
+def test_pim_api_schema(
+    running_stack: RunningStack, stack_tenant: IssuedKey, tmp_path: Path, phases: str
+) -> None:
+    """The schema's replacement, on a tenant of its own (random required fields would make the
+    other operations' valid requests 400s)."""
+    document = f"{running_stack.gateway}/api/pim/openapi.json"
+    include = ["--include-operation-id", "pim_schema_replace", "--include-operation-id", "pim_schema_get"]
+    schemathesis(document, stack_tenant.key, 30, *include, "--phases", phases, cwd=tmp_path)
+
+
+def test_segment_api(running_stack: RunningStack, stack_tenant: IssuedKey, tmp_path: Path) -> None:
+    document = f"{running_stack.gateway}/api/product-segments/openapi.json"
+    schemathesis(document, stack_tenant.key, 20, cwd=tmp_path)
