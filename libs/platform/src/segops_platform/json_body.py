@@ -7,6 +7,7 @@ large bodies raw use `parse_body`, which parses and validates in one pass: FastA
 before validation starts, where `model_validate_json` does both in one Rust pass.
 """
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -27,9 +28,10 @@ class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-def refuse_nul(body: bytes, value: Any) -> None:
-    """400 when the parsed `body` holds a NUL anywhere (walked only when the escape is in the bytes)."""
-    if NUL_ESCAPE in body and (problems := nul_problems(value)):
+def refuse_nul(body: bytes, parsed: Callable[[], Any]) -> None:
+    """400 when the `parsed` body holds a NUL anywhere; walked (and `parsed` called) only when the
+    bytes hold the escape, which a body without NUL never does."""
+    if NUL_ESCAPE in body and (problems := nul_problems(parsed())):
         raise InvalidRequest(problems)
 
 
@@ -38,7 +40,7 @@ def parse_json(body: bytes) -> Any:
         value = from_json(body, allow_inf_nan=False)
     except ValueError as error:
         raise InvalidRequest([invalid_json(error)]) from None
-    refuse_nul(body, value)
+    refuse_nul(body, lambda: value)
     return value
 
 
@@ -49,7 +51,7 @@ async def parse_body(request: Request, model: type[Model]) -> Model:
     except ValidationError as error:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
         raise RequestValidationError(errors) from None
-    refuse_nul(body, parsed.model_dump())
+    refuse_nul(body, parsed.model_dump)
     return parsed
 
 

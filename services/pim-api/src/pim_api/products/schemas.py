@@ -26,6 +26,9 @@ def line_problem(value: Any, max_length: int) -> str | None:
     """What keeps `value` from being a SKU or name of at most `max_length` characters, if anything."""
     if not isinstance(value, str):
         return "must be a string"
+    # The usual case, in C: printable text (no control characters) without a space at either end.
+    if 0 < len(value) <= max_length and value.isprintable() and value[0] != " " != value[-1]:
+        return None
     if not value:
         return "must not be empty"
     if len(value) > max_length:
