@@ -7,6 +7,7 @@ database 15, flushed once per run. Tests isolate by tenant: each makes the tenan
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -82,7 +83,7 @@ async def pim(pim_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-from tests.support import TenantFactory  # noqa: E402
+from tests.support import SchemaTenantFactory, TenantFactory, auth  # noqa: E402
 
 
 @pytest.fixture
@@ -92,5 +93,18 @@ def make_tenant(pim_app: FastAPI) -> TenantFactory:
     async def create() -> IssuedKey:
         async with pim_app.state.sessionmaker() as session, session.begin():
             return await TenancyService(session).create_tenant("test tenant")
+
+    return create
+
+
+@pytest.fixture
+def make_schema_tenant(pim: httpx.AsyncClient, make_tenant: TenantFactory) -> SchemaTenantFactory:
+    """A new tenant whose product schema has the given fields."""
+
+    async def create(fields: list[dict[str, Any]]) -> IssuedKey:
+        tenant = await make_tenant()
+        response = await pim.put("/api/pim/schema/", json={"fields": fields}, headers=auth(tenant.key))
+        assert response.status_code == 200, response.text
+        return tenant
 
     return create

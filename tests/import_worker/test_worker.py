@@ -7,9 +7,9 @@ import pytest
 from arq import Worker
 from arq.connections import ArqRedis, RedisSettings, create_pool
 
+from import_worker.context import on_shutdown, on_startup
 from import_worker.health_server import create_health_app
 from import_worker.jobs import FUNCTIONS
-from import_worker.main import on_shutdown, on_startup
 from import_worker.settings import WorkerConfig
 from segops_platform.jobs import enqueue
 from segops_platform.request_context import bind_request_id

@@ -10,8 +10,7 @@ from pim_api.tenancy.service import IssuedKey
 from segops_platform.auth.tokens import issue_token
 from segops_platform.settings import ServiceSettings
 from segops_platform.storable import NUL_MESSAGE
-from tests.pim_api.conftest import FIELDS, SchemaTenantFactory
-from tests.support import auth
+from tests.support import FIELDS, SchemaTenantFactory, auth
 
 PRODUCTS = "/api/pim/products/"
 BULK = "/api/pim/products/bulk/"

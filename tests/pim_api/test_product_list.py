@@ -6,8 +6,7 @@ import httpx
 import pytest
 
 from pim_api.tenancy.service import IssuedKey
-from tests.pim_api.conftest import FIELDS, SchemaTenantFactory
-from tests.support import TenantFactory, auth
+from tests.support import FIELDS, SchemaTenantFactory, TenantFactory, auth
 
 PRODUCTS = "/api/pim/products/"
 

@@ -9,8 +9,7 @@ from sqlalchemy import select, text
 
 from pim_api.outbox.models import ProductOutboxRow
 from pim_api.tenancy.service import IssuedKey
-from tests.pim_api.conftest import FIELDS, SchemaTenantFactory
-from tests.support import TenantFactory, auth
+from tests.support import FIELDS, SchemaTenantFactory, TenantFactory, auth
 
 PRODUCTS = "/api/pim/products/"
 

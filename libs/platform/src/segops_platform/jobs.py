@@ -1,7 +1,7 @@
 """Background jobs over arq: enqueue with the caller's request id; run with it bound to the logs."""
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -10,7 +10,7 @@ from arq.jobs import Job
 
 from segops_platform.request_context import bind_request_id, current_request_id
 
-JobFunction = Callable[..., Awaitable[Any]]
+JobFunction = Callable[..., Coroutine[Any, Any, Any]]
 
 
 async def enqueue(redis: ArqRedis, function: str, *args: Any, **kwargs: Any) -> Job | None:

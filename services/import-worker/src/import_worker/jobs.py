@@ -5,18 +5,26 @@ import socket
 from typing import Any
 
 import structlog
+from arq import cron, func
 
+from import_worker.context import Context
+from import_worker.relay import relay_outbox
+from pim_api.outbox.wake import RELAY_JOB
 from segops_platform.jobs import job
 
 log = structlog.get_logger()
+SWEEP_SECONDS = set(range(0, 60, 10))
 
 
 @job
-async def ping(ctx: dict[str, Any]) -> dict[str, Any]:
+async def ping(ctx: Context) -> dict[str, Any]:
     """Answer with who ran it: proves a queue is served end to end (request id included)."""
     log.info("ping")
     worker = f"{socket.gethostname()}:{os.getpid()}"
     return {"worker": worker, "job_try": ctx["job_try"], "request_id": ctx["request_id"]}
 
 
-FUNCTIONS: list[Any] = [ping]  # arq takes coroutines or arq.func() wrappers
+# Wake-ups keep no result: their ids are reused (pim_api.outbox.wake).
+FUNCTIONS: list[Any] = [ping, func(relay_outbox, name=RELAY_JOB, keep_result=0, max_tries=1)]
+# The sweep relays what no wake-up announced (Redis was down, or a wake-up came while ClickHouse was).
+CRON_JOBS = [cron(relay_outbox, name="relay_outbox_sweep", second=SWEEP_SECONDS, run_at_startup=True)]

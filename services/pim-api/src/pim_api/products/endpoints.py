@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Path, Query, Request, Response
 from starlette.routing import Route
 
+from pim_api.outbox.wake import WakesRelay
 from pim_api.products.cache import ProductCache
 from pim_api.products.query import DEFAULT_PAGE_SIZE, FIELD_FILTERS_PARAMETER, MAX_PAGE_SIZE, SearchTerm
 from pim_api.products.schemas import (
@@ -77,6 +78,7 @@ async def products_list(
 
 @router.post(
     "/",
+    dependencies=[WakesRelay],
     summary="Create a product",
     status_code=201,
     response_model=ProductOut,
@@ -94,6 +96,7 @@ async def products_create(
 
 @router.post(
     "/bulk/",
+    dependencies=[WakesRelay],
     summary="Bulk upsert by SKU",
     response_model=BulkResult,
     responses=problems(400, 409, (413, "The body is over 32 MB, or holds more than 10,000 products")),
@@ -144,6 +147,7 @@ async def _read_product(request: Request, tenant: Tenant, product_id: int) -> Re
 
 @router.patch(
     ITEM_PATH,
+    dependencies=[WakesRelay],
     summary="Update a product's name and/or data",
     response_model=ProductOut,
     responses=problems(400, NO_SUCH_PRODUCT, 409, 413),
@@ -158,7 +162,11 @@ async def products_update(
 
 
 @router.delete(
-    ITEM_PATH, summary="Delete a product", status_code=204, responses=problems(400, NO_SUCH_PRODUCT, 409)
+    ITEM_PATH,
+    dependencies=[WakesRelay],
+    summary="Delete a product",
+    status_code=204,
+    responses=problems(400, NO_SUCH_PRODUCT, 409),
 )
 async def products_delete(
     product_id: ProductId, tenant: CurrentTenant, session: SessionDep, request: Request

@@ -1,0 +1,71 @@
+"""The product sync: outbox rows (Postgres) relayed to the product replica (ClickHouse).
+
+Assembled here from the two sides' own code: `pim_api.outbox.reader` takes a locked batch of
+changes, segdsl makes their replica rows, `segment_api.clickhouse.replica_store` inserts them in
+one insert, and the batch is forgotten in the transaction that took it. If the insert fails,
+the transaction rolls back and the rows wait for the next relay; if the worker dies after the
+insert, the next relay inserts them again, which changes nothing (one row per product version).
+"""
+
+import time
+
+import structlog
+
+from import_worker.context import Context, resources
+from pim_api.outbox.reader import OutboxBatch, OutboxReader
+from pim_api.outbox.wake import wake_relay
+from segdsl import replica_row, tombstone_row
+from segment_api.clickhouse.replica_store import ReplicaStore
+from segops_platform.jobs import job
+
+BATCH_SIZE = 5_000
+# A relay hands over after this long (another relay is queued), so that one large import does not
+# hold a job slot past arq's job timeout.
+TIME_BUDGET_SECONDS = 30.0
+
+log = structlog.get_logger()
+
+
+def replica_rows(batch: OutboxBatch) -> list[dict[str, object]]:
+    return [
+        replica_row(
+            change.product,
+            batch.schemas[change.tenant_id],
+            tenant_id=change.tenant_id,
+            version=change.version,
+        )
+        if change.product is not None
+        else tombstone_row(
+            tenant_id=change.tenant_id, sku=change.sku, product_id=change.product_id, version=change.version
+        )
+        for change in batch.changes
+    ]
+
+
+async def relay_batch(ctx: Context) -> int:
+    """Relay one batch; how many outbox rows it took (0: the outbox was empty)."""
+    clients = resources(ctx)
+    store = ReplicaStore(clients.clickhouse, clients.settings.clickhouse_database)
+    async with clients.sessionmaker() as session, session.begin():
+        reader = OutboxReader(session)
+        batch = await reader.take(BATCH_SIZE)
+        if batch is None:
+            return 0
+        await store.write(replica_rows(batch))
+        await reader.forget(batch)
+    return len(batch.taken)
+
+
+@job
+async def relay_outbox(ctx: Context) -> int:
+    """Relay until the outbox is empty, or hand over to a new relay after the time budget."""
+    started = time.monotonic()
+    relayed = 0
+    while taken := await relay_batch(ctx):
+        relayed += taken
+        if time.monotonic() - started > TIME_BUDGET_SECONDS:
+            await wake_relay(ctx["redis"])
+            break
+    if relayed:
+        log.info("outbox_relayed", rows=relayed, seconds=round(time.monotonic() - started, 3))
+    return relayed

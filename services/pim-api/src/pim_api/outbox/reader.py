@@ -1,0 +1,100 @@
+"""The outbox as the relay to ClickHouse reads it: a batch of product changes, locked while relayed,
+then forgotten.
+
+Rows are taken in id order with `FOR UPDATE SKIP LOCKED`, so relays running at once (several
+workers, a wake-up beside the sweep) take different rows, and a relay that dies releases its rows
+with its transaction for the next one to take. A change is relayed as the product is *now*: its
+stored row and version (later writes included), or a tombstone when the outbox says it was
+deleted. A product that is gone while its deletion is not in the batch is left out: its
+tombstone comes with a later batch. Relaying a change twice changes nothing: the replica keeps
+one row per product version.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from segdsl import FieldType
+
+
+@dataclass(frozen=True)
+class ProductChange:
+    tenant_id: int
+    product_id: int
+    sku: str
+    version: int
+    product: Mapping[str, Any] | None  # as stored now, in the PIM's shape; None once deleted
+
+
+@dataclass(frozen=True)
+class OutboxBatch:
+    taken: list[tuple[int, int]]  # (tenant_id, id) of each outbox row taken
+    changes: list[ProductChange]
+    schemas: Mapping[int, Mapping[str, FieldType]]  # each tenant's field types
+
+
+class OutboxReader:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def take(self, limit: int) -> OutboxBatch | None:
+        """Up to `limit` outbox rows, oldest first, locked until the transaction ends; None when empty."""
+        rows = (await self.session.execute(_TAKE, {"limit": limit})).all()
+        if not rows:
+            return None
+        deleted: dict[tuple[int, int], ProductChange] = {}
+        written: set[tuple[int, int]] = set()
+        for row in rows:
+            key = (row.tenant_id, row.product_id)
+            if row.deleted:
+                deleted[key] = ProductChange(row.tenant_id, row.product_id, row.sku, row.version, None)
+            else:
+                written.add(key)
+        changes = list(deleted.values()) + await self._stored(sorted(written - deleted.keys()))
+        tenants = sorted({row.tenant_id for row in rows})
+        return OutboxBatch(
+            taken=[(row.tenant_id, row.id) for row in rows],
+            changes=changes,
+            schemas=await self._schemas(tenants),
+        )
+
+    async def forget(self, batch: OutboxBatch) -> None:
+        """Delete the rows the batch took (relayed now)."""
+        tenant_ids, ids = zip(*batch.taken, strict=True)
+        await self.session.execute(_FORGET, {"tenant_ids": list(tenant_ids), "ids": list(ids)})
+
+    async def _stored(self, keys: list[tuple[int, int]]) -> list[ProductChange]:
+        if not keys:
+            return []
+        tenant_ids, product_ids = zip(*keys, strict=True)
+        rows = await self.session.execute(
+            _STORED, {"tenant_ids": list(tenant_ids), "product_ids": list(product_ids)}
+        )
+        return [ProductChange(row.tenant_id, row.id, row.sku, row.version, row._asdict()) for row in rows]
+
+    async def _schemas(self, tenants: list[int]) -> dict[int, dict[str, FieldType]]:
+        rows = await self.session.execute(_SCHEMAS, {"tenant_ids": tenants})
+        schemas: dict[int, dict[str, FieldType]] = {tenant: {} for tenant in tenants}
+        for tenant_id, fields in rows:
+            schemas[tenant_id] = {field["name"]: field["type"] for field in fields}
+        return schemas
+
+
+_TAKE = text(
+    "SELECT tenant_id, id, product_id, sku, version, deleted FROM pim.product_outbox "
+    "ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED"
+)
+_FORGET = text(
+    "DELETE FROM pim.product_outbox o USING unnest(CAST(:tenant_ids AS bigint[]), CAST(:ids AS bigint[])) "
+    "AS t(tenant_id, id) WHERE o.tenant_id = t.tenant_id AND o.id = t.id"
+)
+_STORED = text(
+    "SELECT p.tenant_id, p.id, p.sku, p.name, p.data, p.source, p.ai_readability_score, "
+    "p.created_at, p.updated_at, p.version "
+    "FROM unnest(CAST(:tenant_ids AS bigint[]), CAST(:product_ids AS bigint[])) AS k(tenant_id, id) "
+    "JOIN pim.products p ON p.tenant_id = k.tenant_id AND p.id = k.id"
+)
+_SCHEMAS = text("SELECT tenant_id, fields FROM pim.product_schemas WHERE tenant_id = ANY(:tenant_ids)")

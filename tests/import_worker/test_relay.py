@@ -1,0 +1,221 @@
+"""The product sync on the real servers: outbox rows relayed to the ClickHouse replica, exactly."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from arq import Worker
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from import_worker import relay
+from import_worker.context import Context, on_shutdown, on_startup, resources
+from import_worker.jobs import FUNCTIONS
+from import_worker.relay import relay_outbox
+from import_worker.settings import WorkerConfig
+from pim_api.main import create_app as create_pim_app
+from pim_api.outbox.reader import OutboxReader
+from pim_api.settings import PimSettings
+from pim_api.tenancy.service import IssuedKey
+from segment_api.clickhouse.client import create_clickhouse_client
+from tests.support import FIELDS, SchemaTenantFactory, auth
+
+PRODUCTS = "/api/pim/products/"
+BULK = "/api/pim/products/bulk/"
+WRITES = 7  # outbox rows of write_catalog
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[ArqRedis]:
+    pool = await create_pool(RedisSettings.from_dsn(WorkerConfig().redis_url))
+    yield pool
+    await pool.aclose()
+
+
+@pytest.fixture
+async def worker_context(redis: ArqRedis, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Context]:
+    """What arq gives a job of the worker: the clients its start-up builds."""
+    monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
+    ctx: Context = {"redis": redis, "job_try": 1}
+    await on_startup(ctx)
+    yield ctx
+    await on_shutdown(ctx)
+
+
+@pytest.fixture
+async def tenant(make_schema_tenant: SchemaTenantFactory) -> IssuedKey:
+    return await make_schema_tenant(FIELDS)
+
+
+async def replica(tenant_id: int) -> dict[str, dict[str, Any]]:
+    """The tenant's replica as ClickHouse reads it with FINAL: one row per SKU, its newest version."""
+    settings = WorkerConfig()
+    sql = (
+        "SELECT sku, product_id, name, version, is_deleted, str_keys, str_vals, num_keys, num_vals, "
+        f"arr_keys, arr_vals FROM {settings.clickhouse_database}.products FINAL "
+        f"WHERE tenant_id = {tenant_id} FORMAT JSONEachRow"
+    )
+    async with httpx.AsyncClient(base_url=settings.clickhouse_url) as client:
+        response = await client.post("/", content=sql, params={"output_format_json_quote_64bit_integers": 0})
+        response.raise_for_status()
+    rows = [json.loads(line) for line in response.text.splitlines()]
+    assert len(rows) == len({row["sku"] for row in rows}), "FINAL left two rows of one SKU"
+    return {row["sku"]: row for row in rows}
+
+
+async def postgres(pim_app: FastAPI, sql: str, tenant_id: int) -> list[Any]:
+    async with pim_app.state.sessionmaker() as session:
+        return list((await session.execute(text(sql), {"tenant_id": tenant_id})).all())
+
+
+async def stored(pim_app: FastAPI, tenant_id: int) -> dict[str, tuple[int, int, str]]:
+    """sku -> (id, version, name) of the tenant's products in Postgres."""
+    rows = await postgres(
+        pim_app, "SELECT sku, id, version, name FROM pim.products WHERE tenant_id = :tenant_id", tenant_id
+    )
+    return {sku: (product_id, version, name) for sku, product_id, version, name in rows}
+
+
+async def outbox_size(pim_app: FastAPI, tenant_id: int) -> int:
+    [(count,)] = await postgres(
+        pim_app, "SELECT count(*) FROM pim.product_outbox WHERE tenant_id = :tenant_id", tenant_id
+    )
+    return int(count)
+
+
+def live(rows: dict[str, dict[str, Any]]) -> dict[str, tuple[int, int, str]]:
+    return {
+        sku: (row["product_id"], row["version"], row["name"])
+        for sku, row in rows.items()
+        if not row["is_deleted"]
+    }
+
+
+async def write_catalog(pim: httpx.AsyncClient, tenant: IssuedKey) -> None:
+    """Creates, an update, a bulk upsert and a delete: every kind of outbox row."""
+    headers = auth(tenant.key)
+    first = (
+        await pim.post(
+            PRODUCTS, json={"sku": "A", "name": "Alpha", "data": {"brand": "Nike"}}, headers=headers
+        )
+    ).json()
+    gone = (await pim.post(PRODUCTS, json={"sku": "GONE", "name": "Gone"}, headers=headers)).json()
+    patch = {"data": {"price": "€1.299,00", "tags": "a|b"}}
+    assert (await pim.patch(f"{PRODUCTS}{first['id']}/", json=patch, headers=headers)).status_code == 200
+    bulk = [{"sku": f"B{index}", "name": f"Bulk {index}", "brand": "Puma"} for index in range(3)]
+    assert (await pim.post(BULK, json={"products": bulk}, headers=headers)).status_code == 200
+    assert (await pim.delete(f"{PRODUCTS}{gone['id']}/", headers=headers)).status_code == 204
+
+
+async def test_every_write_reaches_the_replica_typed_by_the_schema(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey, worker_context: Context
+) -> None:
+    await write_catalog(pim, tenant)
+    assert await relay_outbox(worker_context) >= WRITES
+    rows = await replica(tenant.tenant_id)
+    assert live(rows) == await stored(pim_app, tenant.tenant_id)
+    assert rows["GONE"]["is_deleted"] == 1  # the tombstone, versioned after every write of GONE
+    alpha = rows["A"]
+    assert (alpha["str_keys"], alpha["str_vals"]) == (["brand"], ["Nike"])
+    assert (alpha["num_keys"], alpha["num_vals"]) == (["price"], [1299.0])
+    assert (alpha["arr_keys"], alpha["arr_vals"]) == (["tags"], [["a", "b"]])
+    assert await outbox_size(pim_app, tenant.tenant_id) == 0
+
+
+async def test_a_relay_that_dies_after_its_insert_is_redone_without_duplicates(
+    pim: httpx.AsyncClient,
+    pim_app: FastAPI,
+    tenant: IssuedKey,
+    worker_context: Context,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await write_catalog(pim, tenant)
+
+    async def die(self: OutboxReader, batch: object) -> None:
+        raise RuntimeError("killed between the insert and the commit")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(OutboxReader, "forget", die)
+        with pytest.raises(RuntimeError):
+            await relay_outbox(worker_context)
+    assert await outbox_size(pim_app, tenant.tenant_id) == WRITES  # rolled back: nothing forgotten
+    assert await relay_outbox(worker_context) >= WRITES  # the same rows inserted a second time
+    assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)
+    assert await outbox_size(pim_app, tenant.tenant_id) == 0
+
+
+async def test_relays_at_once_take_different_rows_and_lose_none(
+    pim: httpx.AsyncClient,
+    pim_app: FastAPI,
+    tenant: IssuedKey,
+    worker_context: Context,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(relay, "BATCH_SIZE", 500)
+    products = [
+        {"sku": f"P{index:05d}", "name": f"Product {index}", "brand": "Acme"} for index in range(6_000)
+    ]
+    assert (await pim.post(BULK, json={"products": products}, headers=auth(tenant.key))).status_code == 200
+    relayed = await asyncio.gather(*(relay_outbox(worker_context) for _ in range(3)))
+    assert sum(relayed) >= 6_000
+    assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)
+    assert await outbox_size(pim_app, tenant.tenant_id) == 0
+
+
+async def test_while_clickhouse_is_out_of_reach_the_rows_wait_in_the_outbox(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey, worker_context: Context
+) -> None:
+    await write_catalog(pim, tenant)
+    reachable = resources(worker_context)
+    async with httpx.AsyncClient(timeout=2) as http:
+        unreachable = create_clickhouse_client("http://127.0.0.1:1", "segmentation", http)
+        worker_context["resources"] = replace(reachable, clickhouse=unreachable)
+        with pytest.raises(httpx.ConnectError):
+            await relay_outbox(worker_context)
+    worker_context["resources"] = reachable
+    assert await outbox_size(pim_app, tenant.tenant_id) == WRITES
+    await relay_outbox(worker_context)  # the next sweep
+    assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)
+
+
+async def test_a_write_wakes_a_worker_that_relays_it(
+    pim: httpx.AsyncClient,
+    pim_app: FastAPI,
+    tenant: IssuedKey,
+    redis: ArqRedis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """End to end over arq: the API enqueues a relay after its commit, a worker runs it."""
+    monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
+    await write_catalog(pim, tenant)
+    assert await redis.zcard("arq:queue") > 0  # the wake-ups of those writes
+    worker = Worker(
+        functions=FUNCTIONS,
+        redis_pool=redis,
+        on_startup=on_startup,
+        on_shutdown=on_shutdown,
+        burst=True,
+        poll_delay=0.05,
+    )
+    await worker.main()
+    await worker.close()
+    assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)
+
+
+async def test_with_redis_down_writes_succeed_and_the_sweep_relays_them(
+    pim_settings: PimSettings, tenant: IssuedKey, pim_app: FastAPI, worker_context: Context
+) -> None:
+    """Postgres is the source of truth: a lost wake-up costs only the wait for the sweep."""
+    app = create_pim_app(pim_settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://pim-api") as pim_without_redis:
+            await write_catalog(pim_without_redis, tenant)
+    assert await outbox_size(pim_app, tenant.tenant_id) == WRITES
+    await relay_outbox(worker_context)  # what the cron sweep runs
+    assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)
