@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pim_api.products.schemas import MAX_SKU_LENGTH, ProductCreate, Sku, line_problem
+from pim_api.products.schemas import MAX_SKU_LENGTH, ProductCreate, Sku
 from pim_api.schema.schemas import ProductSchemaIn, SchemaFieldIn
+from segops_platform.text_rules import line_problem
 
 # Text where the rules have edges: ends, controls, NUL, spaces of other kinds, astral characters.
 EDGY = st.text(alphabet=st.sampled_from(" \t\n\r\x00\x1f\x7f\x85\xa0\u2028\u3000aZ0_é😀"), max_size=8)

@@ -9,7 +9,7 @@ import pytest
 from pim_api.tenancy.service import IssuedKey
 from segops_platform.auth.tokens import issue_token
 from segops_platform.settings import ServiceSettings
-from segops_platform.storable import NUL_MESSAGE
+from segops_platform.text_rules import NUL_MESSAGE
 from tests.support import FIELDS, SchemaTenantFactory, auth
 
 PRODUCTS = "/api/pim/products/"

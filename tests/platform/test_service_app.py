@@ -17,7 +17,7 @@ from segops_platform.database import create_engine
 from segops_platform.errors import Conflict, json_path
 from segops_platform.request_context import current_request_id
 from segops_platform.settings import ServiceSettings
-from segops_platform.storable import NUL_MESSAGE
+from segops_platform.text_rules import NUL_MESSAGE
 
 
 class Item(BaseModel):

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import from_json
 
 from segops_platform.errors import InvalidRequest, invalid_json
-from segops_platform.storable import NUL_ESCAPE, nul_problems
+from segops_platform.text_rules import NUL_ESCAPE, nul_problems
 
 Model = TypeVar("Model", bound=BaseModel)
 

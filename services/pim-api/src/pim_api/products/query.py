@@ -14,7 +14,7 @@ from fastapi import Query
 from pim_api.products.data import SchemaView
 from segdsl.coercion import CoercionError, coerce
 from segops_platform.errors import BadRequest
-from segops_platform.storable import NO_NUL_PATTERN, NUL_MESSAGE, Text
+from segops_platform.text_rules import NO_NUL_PATTERN, NUL_MESSAGE, Text
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

@@ -1,68 +1,27 @@
 """HTTP shapes of products, as in the API reference, with the rules the server applies to them.
 
-SKUs and names are stored exactly as given, never trimmed: one line of text with no control
-characters and no space at either end (`LINE_PATTERN`, which the documents state). `line_problem`
-applies that rule with readable messages, to the typed bodies and to bulk items alike.
+SKUs and names are stored exactly as given, never trimmed: one line of text (`text_rules`), the
+same rule for the typed bodies and for bulk items.
 """
 
-import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
 
 from segops_platform.json_body import RequestBody
-from segops_platform.storable import NO_NUL_PATTERN, JsonObject
+from segops_platform.text_rules import NO_NUL_PATTERN, JsonObject, as_line, documented_line
 
 MAX_SKU_LENGTH = 255
 MAX_NAME_LENGTH = 1_000
 MAX_BULK_ITEMS = 10_000
-LINE_PATTERN = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def line_problem(value: Any, max_length: int) -> str | None:
-    """What keeps `value` from being a SKU or name of at most `max_length` characters, if anything."""
-    if not isinstance(value, str):
-        return "must be a string"
-    # The usual case, in C: printable text (no control characters) without a space at either end.
-    if 0 < len(value) <= max_length and value.isprintable() and value[0] != " " != value[-1]:
-        return None
-    if not value:
-        return "must not be empty"
-    if len(value) > max_length:
-        return f"must be at most {max_length} characters (is {len(value)})"
-    if _CONTROL.search(value):
-        return "must not contain control characters (U+0000 to U+001F, U+007F)"
-    if value[0] == " " or value[-1] == " ":
-        return "must not begin or end with a space (values are stored as given)"
-    return None
-
-
-def _as_line(max_length: int) -> AfterValidator:
-    def check(value: str) -> str:
-        if (problem := line_problem(value, max_length)) is not None:
-            raise PydanticCustomError("line", problem)
-        return value
-
-    return AfterValidator(check)
-
-
-def _documented_line(max_length: int, description: str) -> Any:
-    return Field(
-        description=description,
-        json_schema_extra={"minLength": 1, "maxLength": max_length, "pattern": LINE_PATTERN},
-    )
-
-
 Sku = Annotated[
     str,
-    _as_line(MAX_SKU_LENGTH),
-    _documented_line(MAX_SKU_LENGTH, "The tenant's unique product identifier, stored as given"),
+    as_line(MAX_SKU_LENGTH),
+    documented_line(MAX_SKU_LENGTH, "The tenant's unique product identifier, stored as given"),
 ]
 Name = Annotated[
-    str, _as_line(MAX_NAME_LENGTH), _documented_line(MAX_NAME_LENGTH, "The product's name, stored as given")
+    str, as_line(MAX_NAME_LENGTH), documented_line(MAX_NAME_LENGTH, "The product's name, stored as given")
 ]
 Data = Annotated[
     JsonObject,

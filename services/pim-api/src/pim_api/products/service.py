@@ -22,11 +22,11 @@ from pim_api.products.schemas import (
     BulkResult,
     ProductCreate,
     ProductPatch,
-    line_problem,
 )
 from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+from segops_platform.text_rules import line_problem
 
 LIST_PARAMETERS = ("q", "page", "page_size")
 

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from segdsl import FieldType
 from segops_platform.json_body import RequestBody
-from segops_platform.storable import Text
+from segops_platform.text_rules import Text
 
 # Names the product itself or the segment DSL already gives a meaning (DESIGN.md built-ins).
 RESERVED_FIELD_NAMES = frozenset(
