@@ -12,14 +12,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+from arq.connections import ArqRedis, RedisSettings, create_pool
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from import_worker.context import Context, on_shutdown, on_startup
 from pim_api import migrations as pim_migrations
 from pim_api.main import create_app as create_pim_app
 from pim_api.settings import PimSettings
 from pim_api.tenancy.service import IssuedKey, TenancyService
 from segment_api import migrations as segment_migrations
+from segment_api.main import create_app as create_segment_app
 from segment_api.settings import SegmentSettings
 from segops_platform.database import recreate_database
 
@@ -108,3 +111,35 @@ def make_schema_tenant(pim: httpx.AsyncClient, make_tenant: TenantFactory) -> Sc
         return tenant
 
     return create
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[ArqRedis]:
+    pool = await create_pool(RedisSettings.from_dsn(TEST_ENV["REDIS_URL"]))
+    yield pool
+    await pool.aclose()
+
+
+@pytest.fixture
+async def worker_context(redis: ArqRedis, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Context]:
+    """What arq gives a job of the worker: the clients its start-up builds."""
+    monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
+    ctx: Context = {"redis": redis, "job_try": 1}
+    await on_startup(ctx)
+    yield ctx
+    await on_shutdown(ctx)
+
+
+@pytest.fixture(scope="session")
+async def segment_app(pim_app: FastAPI) -> AsyncIterator[FastAPI]:
+    """segment-api in process, asking the in-process pim-api over its real HTTP routes."""
+    app = create_segment_app(SegmentSettings(), pim_transport=httpx.ASGITransport(app=pim_app))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def segment_api(segment_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=segment_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://segment-api") as client:
+        yield client

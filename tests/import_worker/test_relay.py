@@ -2,14 +2,13 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 from arq import Worker
-from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.connections import ArqRedis
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -28,23 +27,6 @@ from tests.support import FIELDS, SchemaTenantFactory, auth
 PRODUCTS = "/api/pim/products/"
 BULK = "/api/pim/products/bulk/"
 WRITES = 7  # outbox rows of write_catalog
-
-
-@pytest.fixture
-async def redis() -> AsyncIterator[ArqRedis]:
-    pool = await create_pool(RedisSettings.from_dsn(WorkerConfig().redis_url))
-    yield pool
-    await pool.aclose()
-
-
-@pytest.fixture
-async def worker_context(redis: ArqRedis, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Context]:
-    """What arq gives a job of the worker: the clients its start-up builds."""
-    monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
-    ctx: Context = {"redis": redis, "job_try": 1}
-    await on_startup(ctx)
-    yield ctx
-    await on_shutdown(ctx)
 
 
 @pytest.fixture

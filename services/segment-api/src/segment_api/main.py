@@ -9,13 +9,21 @@ from arq.connections import ArqRedis
 from fastapi import FastAPI
 
 from segment_api.clickhouse.client import create_clickhouse_client
-from segment_api.pim_directory import PimTenantDirectory
+from segment_api.clickhouse.segment_queries import SegmentQueries
+from segment_api.pim_client import PimClient
+from segment_api.segments import endpoints as segment_endpoints
 from segment_api.settings import SegmentSettings
 from segops_platform.app import create_service_app
 from segops_platform.auth.tenant_directory import Authenticator
 from segops_platform.database import create_engine, create_sessionmaker
 from segops_platform.readiness_checks import clickhouse_check, postgres_check, redis_check
 from segops_platform.service_client import create_service_client
+
+DESCRIPTION = """Rule-based product segments: definitions (nested AND/OR conditions on product
+properties) compiled to ClickHouse SQL, previews, membership.
+
+Authenticate with `Authorization: Bearer <JWT>` or `X-API-Key: <key>`. Every error is a `Problem`:
+`{"detail": "…", "errors": [{"path": "…", "message": "…"}]}`, `errors` locating each problem."""
 
 
 def create_app(
@@ -37,7 +45,11 @@ def create_app(
         app.state.clickhouse = create_clickhouse_client(
             settings.clickhouse_url, settings.clickhouse_database, clickhouse_http
         )
-        app.state.authenticator = Authenticator(settings, PimTenantDirectory(pim))
+        app.state.segment_queries = SegmentQueries(
+            clickhouse_http, settings.clickhouse_url, settings.clickhouse_database
+        )
+        app.state.pim = PimClient(pim)
+        app.state.authenticator = Authenticator(settings, app.state.pim)
         app.state.readiness_checks = {
             "postgres": postgres_check(engine),
             "redis": redis_check(redis),
@@ -51,12 +63,15 @@ def create_app(
             await redis.aclose()
             await engine.dispose()
 
-    return create_service_app(
+    app = create_service_app(
         "segment-api",
         "SegOps Segment API",
         lifespan,
         api_prefix="/api/product-segments",
         operation_prefix="segments",
         version=version("segops-segment-api"),
-        description="Rule-based product segments: definitions, preview, membership.",
+        description=DESCRIPTION,
+        tags=[{"name": "segments", "description": "Segment definitions, previews and members"}],
     )
+    app.include_router(segment_endpoints.router)
+    return app

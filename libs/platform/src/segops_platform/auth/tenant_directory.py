@@ -1,7 +1,6 @@
 """Who a credential belongs to: the `TenantDirectory` each service backs, behind a short cache."""
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -10,6 +9,7 @@ from segops_platform.auth.api_keys import api_key_prefix, hash_api_key
 from segops_platform.auth.tokens import tenant_from_token
 from segops_platform.errors import Unauthorized
 from segops_platform.settings import ServiceSettings
+from segops_platform.ttl_cache import TtlCache
 
 
 @dataclass(frozen=True)
@@ -26,34 +26,6 @@ class TenantDirectory(Protocol):
     async def tenant_exists(self, tenant_id: int) -> bool: ...
 
 
-class _TtlCache:
-    """A bounded map whose entries expire; only positive answers are stored."""
-
-    def __init__(self, ttl: float, clock: Callable[[], float], max_entries: int = 10_000) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self.max_entries = max_entries
-        self._entries: OrderedDict[str, tuple[float, int]] = OrderedDict()
-
-    def get(self, key: str) -> int | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        expires, value = entry
-        if expires <= self.clock():
-            del self._entries[key]
-            return None
-        return value
-
-    def put(self, key: str, value: int) -> None:
-        if self.ttl <= 0:
-            return
-        self._entries[key] = (self.clock() + self.ttl, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
-
-
 class Authenticator:
     """Turns request credentials into a `Tenant`; a revoked key stops working within the cache TTL."""
 
@@ -65,7 +37,7 @@ class Authenticator:
     ) -> None:
         self.settings = settings
         self.directory = directory
-        self._cache = _TtlCache(settings.credential_cache_seconds, clock)
+        self._cache = TtlCache[int](settings.credential_cache_seconds, clock)
 
     async def authenticate(self, authorization: str | None, api_key: str | None) -> Tenant:
         if authorization and api_key:

@@ -1,12 +1,16 @@
-"""Internal routes other services use to resolve credentials (not routed by the gateway)."""
+"""Internal routes other services use: credentials, tenants and their field types (not routed by the
+gateway)."""
 
 from typing import Annotated
 
 from fastapi import Path
 from pydantic import BaseModel
 
+from pim_api.schema.service import ProductSchemaService
 from pim_api.tenancy.service import TenancyService
+from segdsl import FieldType
 from segops_platform.auth.dependencies import InternalCaller
+from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.database import MAX_BIGINT, SessionDep
 from segops_platform.errors import NotFound
 from segops_platform.json_body import RequestBody
@@ -42,12 +46,31 @@ async def tenants_resolve_api_key(body: ApiKeyLookup, session: SessionDep) -> Te
     return TenantRef(tenant_id=tenant_id)
 
 
+TenantId = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+
+
+class FieldTypes(BaseModel):
+    """A tenant's schema fields and their types, as segment definitions are checked against them."""
+
+    fields: dict[str, FieldType]
+
+
 @router.get(
     "/{tenant_id}",
     summary="Whether a tenant exists",
     responses=problems((404, "No such tenant")),
 )
-async def tenants_get(tenant_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)], session: SessionDep) -> TenantRef:
+async def tenants_get(tenant_id: TenantId, session: SessionDep) -> TenantRef:
     if not await TenancyService(session).tenant_exists(tenant_id):
         raise NotFound(f"tenant {tenant_id} does not exist")
     return TenantRef(tenant_id=tenant_id)
+
+
+@router.get(
+    "/{tenant_id}/field-types",
+    summary="A tenant's schema fields and their types",
+    responses=problems((404, "No such tenant")),
+)
+async def tenants_field_types(tenant_id: TenantId, session: SessionDep) -> FieldTypes:
+    schema = await ProductSchemaService(session).get(Tenant(tenant_id))
+    return FieldTypes(fields={field["name"]: field["type"] for field in schema.fields})

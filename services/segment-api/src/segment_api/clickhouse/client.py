@@ -13,5 +13,6 @@ _JSON = SimpleNamespace(
 )
 
 
-def create_clickhouse_client(url: str, database: str, http: httpx.AsyncClient) -> ChClient:
-    return ChClient(http, url=url, database=database, json=_JSON)
+def create_clickhouse_client(url: str, database: str, http: httpx.AsyncClient, **settings: int) -> ChClient:
+    """`settings` go along with every query of this client (e.g. segdsl's `query_settings`)."""
+    return ChClient(http, url=url, database=database, json=_JSON, **settings)

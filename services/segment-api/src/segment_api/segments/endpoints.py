@@ -1,0 +1,122 @@
+"""`/api/product-segments/`: segment definitions, and previews of what a definition selects."""
+
+from typing import Annotated
+
+from fastapi import Body, Path, Request, Response
+
+from segment_api.segments.schemas import (
+    Preview,
+    RawDefinition,
+    SegmentCreate,
+    SegmentList,
+    SegmentOut,
+    SegmentPatch,
+)
+from segment_api.segments.service import SegmentService, preview
+from segops_platform.auth.dependencies import CurrentTenant
+from segops_platform.database import MAX_BIGINT, SessionDep
+from segops_platform.openapi import Responses, problems
+from segops_platform.routing import ServiceRouter
+
+PREFIX = "/api/product-segments"
+router = ServiceRouter(prefix=PREFIX, tags=["segments"], responses=problems(401, 503))
+NO_SUCH_SEGMENT = (404, "No such segment for this tenant")
+ITEM_PATH = "/{segment_id:int}/"
+SegmentId = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="The segment's id")]
+INVALID_DEFINITION = (400, "Invalid input; `errors` names each problem of the definition by its JSON path")
+_ITEM_LINKS = {
+    f"{verb}Segment": {
+        "operationId": f"segments_{verb.lower()}",
+        "parameters": {"segment_id": "$response.body#/id"},
+    }
+    for verb in ("Get", "Update", "Delete")
+}
+CREATED: Responses = {
+    201: {
+        "description": "The segment, as stored",
+        "headers": {"Location": {"description": "The segment's URL", "schema": {"type": "string"}}},
+        "links": _ITEM_LINKS,
+    }
+}
+
+
+def segments(request: Request, session: SessionDep) -> SegmentService:
+    return SegmentService(session, request.app.state.pim)
+
+
+@router.get("/", name="list", summary="List segments", response_model=SegmentList)
+async def segments_list(tenant: CurrentTenant, request: Request, session: SessionDep) -> SegmentList:
+    rows = await segments(request, session).list(tenant)
+    return SegmentList([SegmentOut.model_validate(row) for row in rows])
+
+
+@router.post(
+    "/",
+    name="create",
+    summary="Create a segment",
+    status_code=201,
+    response_model=SegmentOut,
+    responses=CREATED | problems(INVALID_DEFINITION, 409, 413),
+)
+async def segments_create(
+    body: SegmentCreate, tenant: CurrentTenant, request: Request, session: SessionDep, response: Response
+) -> SegmentOut:
+    """The definition is checked against the tenant's product schema."""
+    segment = SegmentOut.model_validate(await segments(request, session).create(tenant, body))
+    response.headers["Location"] = f"{PREFIX}/{segment.id}/"
+    return segment
+
+
+@router.post(
+    "/preview/",
+    name="preview",
+    summary="Preview a definition",
+    response_model=Preview,
+    responses=problems(INVALID_DEFINITION, 413),
+)
+async def segments_preview(
+    definition: Annotated[RawDefinition, Body()], tenant: CurrentTenant, request: Request
+) -> Preview:
+    """What the definition selects now, without saving it: the exact count, the first SKUs, the SQL."""
+    return await preview(request.app.state.pim, request.app.state.segment_queries, tenant, definition)
+
+
+@router.get(
+    ITEM_PATH,
+    name="get",
+    summary="Get a segment",
+    response_model=SegmentOut,
+    responses=problems(400, NO_SUCH_SEGMENT),
+)
+async def segments_get(
+    segment_id: SegmentId, tenant: CurrentTenant, request: Request, session: SessionDep
+) -> SegmentOut:
+    return SegmentOut.model_validate(await segments(request, session).get(tenant, segment_id))
+
+
+@router.patch(
+    ITEM_PATH,
+    name="update",
+    summary="Update a segment",
+    response_model=SegmentOut,
+    responses=problems(INVALID_DEFINITION, NO_SUCH_SEGMENT, 409, 413),
+)
+async def segments_update(
+    segment_id: SegmentId, body: SegmentPatch, tenant: CurrentTenant, request: Request, session: SessionDep
+) -> SegmentOut:
+    """Fields given replace theirs; a new definition is checked as on creation."""
+    return SegmentOut.model_validate(await segments(request, session).update(tenant, segment_id, body))
+
+
+@router.delete(
+    ITEM_PATH,
+    name="delete",
+    summary="Delete a segment",
+    status_code=204,
+    responses=problems(400, NO_SUCH_SEGMENT, 409),
+)
+async def segments_delete(
+    segment_id: SegmentId, tenant: CurrentTenant, request: Request, session: SessionDep
+) -> Response:
+    await segments(request, session).delete(tenant, segment_id)
+    return Response(status_code=204)
