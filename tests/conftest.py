@@ -6,17 +6,19 @@ database 15, flushed once per run. Tests isolate by tenant: each makes the tenan
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+from arq import Worker
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from import_worker.context import Context, on_shutdown, on_startup
+from import_worker.jobs import FUNCTIONS
 from pim_api import migrations as pim_migrations
 from pim_api.main import create_app as create_pim_app
 from pim_api.settings import PimSettings
@@ -118,6 +120,26 @@ async def redis() -> AsyncIterator[ArqRedis]:
     pool = await create_pool(RedisSettings.from_dsn(TEST_ENV["REDIS_URL"]))
     yield pool
     await pool.aclose()
+
+
+@pytest.fixture
+def run_worker(redis: ArqRedis, monkeypatch: pytest.MonkeyPatch) -> Callable[[], Awaitable[None]]:
+    """Run the worker in burst mode: every queued job, then stop."""
+    monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
+
+    async def run() -> None:
+        worker = Worker(
+            functions=FUNCTIONS,
+            redis_pool=redis,
+            on_startup=on_startup,
+            on_shutdown=on_shutdown,
+            burst=True,
+            poll_delay=0.05,
+        )
+        await worker.main()
+        await worker.close()
+
+    return run
 
 
 @pytest.fixture

@@ -2,19 +2,18 @@
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
-from arq import Worker
 from arq.connections import ArqRedis
 from fastapi import FastAPI
 from sqlalchemy import text
 
 from import_worker import relay
-from import_worker.context import Context, on_shutdown, on_startup, resources
-from import_worker.jobs import FUNCTIONS
+from import_worker.context import Context, resources
 from import_worker.relay import relay_outbox
 from import_worker.settings import WorkerConfig
 from pim_api.main import create_app as create_pim_app
@@ -170,22 +169,12 @@ async def test_a_write_wakes_a_worker_that_relays_it(
     pim_app: FastAPI,
     tenant: IssuedKey,
     redis: ArqRedis,
-    monkeypatch: pytest.MonkeyPatch,
+    run_worker: Callable[[], Awaitable[None]],
 ) -> None:
     """End to end over arq: the API enqueues a relay after its commit, a worker runs it."""
-    monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
     await write_catalog(pim, tenant)
     assert await redis.zcard("arq:queue") > 0  # the wake-ups of those writes
-    worker = Worker(
-        functions=FUNCTIONS,
-        redis_pool=redis,
-        on_startup=on_startup,
-        on_shutdown=on_shutdown,
-        burst=True,
-        poll_delay=0.05,
-    )
-    await worker.main()
-    await worker.close()
+    await run_worker()
     assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)
 
 
