@@ -7,6 +7,7 @@ database 15, flushed once per run. Tests isolate by tenant: each makes the tenan
 import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,7 +18,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from import_worker.context import Context, on_shutdown, on_startup
+from import_worker.context import Context, on_shutdown, on_startup, resources
 from import_worker.jobs import FUNCTIONS
 from pim_api import migrations as pim_migrations
 from pim_api.main import create_app as create_pim_app
@@ -25,8 +26,10 @@ from pim_api.settings import PimSettings
 from pim_api.tenancy.service import IssuedKey, TenancyService
 from segment_api import migrations as segment_migrations
 from segment_api.main import create_app as create_segment_app
+from segment_api.pim_client import PimClient
 from segment_api.settings import SegmentSettings
 from segops_platform.database import recreate_database
+from segops_platform.service_client import create_service_client
 
 
 def _with_database(url: str, database: str) -> str:
@@ -122,17 +125,37 @@ async def redis() -> AsyncIterator[ArqRedis]:
     await pool.aclose()
 
 
+async def start_worker_with_pim_in_process(ctx: Context, pim_app: FastAPI) -> None:
+    """The worker's start-up, with pim-api (which segment computations ask) in process."""
+    await on_startup(ctx)
+    built = resources(ctx)
+    transport = httpx.ASGITransport(app=pim_app)
+    pim = create_service_client("http://pim-api", built.settings.internal_token, transport)
+    ctx["resources"] = replace(built, computation=replace(built.computation, pim=PimClient(pim)))
+    ctx["in_process_pim"] = pim
+
+
+async def stop_worker(ctx: Context) -> None:
+    await ctx.pop("in_process_pim").aclose()
+    await on_shutdown(ctx)
+
+
 @pytest.fixture
-def run_worker(redis: ArqRedis, monkeypatch: pytest.MonkeyPatch) -> Callable[[], Awaitable[None]]:
+def run_worker(
+    redis: ArqRedis, pim_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], Awaitable[None]]:
     """Run the worker in burst mode: every queued job, then stop."""
     monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
+
+    async def startup(ctx: Context) -> None:
+        await start_worker_with_pim_in_process(ctx, pim_app)
 
     async def run() -> None:
         worker = Worker(
             functions=FUNCTIONS,
             redis_pool=redis,
-            on_startup=on_startup,
-            on_shutdown=on_shutdown,
+            on_startup=startup,
+            on_shutdown=stop_worker,
             burst=True,
             poll_delay=0.05,
         )
@@ -143,13 +166,15 @@ def run_worker(redis: ArqRedis, monkeypatch: pytest.MonkeyPatch) -> Callable[[],
 
 
 @pytest.fixture
-async def worker_context(redis: ArqRedis, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Context]:
+async def worker_context(
+    redis: ArqRedis, pim_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Context]:
     """What arq gives a job of the worker: the clients its start-up builds."""
     monkeypatch.setenv("WORKER_HEALTH_PORT", "0")
     ctx: Context = {"redis": redis, "job_try": 1}
-    await on_startup(ctx)
+    await start_worker_with_pim_in_process(ctx, pim_app)
     yield ctx
-    await on_shutdown(ctx)
+    await stop_worker(ctx)
 
 
 @pytest.fixture(scope="session")

@@ -174,6 +174,7 @@ async def test_the_internal_document_holds_what_the_public_one_leaves_out(pim: h
         "/internal/tenants/resolve-api-key",
         "/internal/tenants/{tenant_id}",
         "/internal/tenants/{tenant_id}/field-types",
+        "/internal/tenants/{tenant_id}/products/lookup",
     }
     resolve_key = internal["paths"]["/internal/tenants/resolve-api-key"]["post"]
     assert resolve_key["security"] == [{"ServiceToken": []}]

@@ -13,10 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from import_worker.health_server import start_health_server
 from import_worker.settings import WorkerConfig
-from segment_api.clickhouse.client import create_clickhouse_client
+from segment_api.clickhouse.client import QueryRunner, create_clickhouse_client
+from segment_api.clickhouse.membership_store import MembershipStore
+from segment_api.pim_client import PimClient
+from segment_api.runs.compute import Computation
 from segops_platform.database import create_engine, create_sessionmaker
 from segops_platform.logging import configure_logging
 from segops_platform.readiness_checks import clickhouse_check, postgres_check, redis_check
+from segops_platform.service_client import create_service_client
 
 Context = dict[str, Any]  # arq's job context
 _KEY = "resources"
@@ -29,6 +33,8 @@ class Resources:
     sessionmaker: async_sessionmaker[AsyncSession]
     clickhouse_http: httpx.AsyncClient
     clickhouse: ChClient
+    pim_http: httpx.AsyncClient
+    computation: Computation
 
 
 def resources(ctx: Context) -> Resources:
@@ -41,15 +47,20 @@ async def on_startup(ctx: Context) -> None:
     settings = WorkerConfig()
     configure_logging("import-worker", settings.log_level)
     engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
     clickhouse_http = httpx.AsyncClient(timeout=60)
+    pim_http = create_service_client(settings.pim_api_url, settings.internal_token)
+    runner = QueryRunner(clickhouse_http, settings.clickhouse_url, settings.clickhouse_database)
     ctx[_KEY] = Resources(
         settings=settings,
         engine=engine,
-        sessionmaker=create_sessionmaker(engine),
+        sessionmaker=sessionmaker,
         clickhouse_http=clickhouse_http,
         clickhouse=create_clickhouse_client(
             settings.clickhouse_url, settings.clickhouse_database, clickhouse_http
         ),
+        pim_http=pim_http,
+        computation=Computation(engine, sessionmaker, MembershipStore(runner), PimClient(pim_http)),
     )
     checks = {
         "postgres": postgres_check(engine),
@@ -64,4 +75,5 @@ async def on_shutdown(ctx: Context) -> None:
     if "health_server" in ctx:
         ctx["health_server"].cancel()
     await resources(ctx).clickhouse_http.aclose()
+    await resources(ctx).pim_http.aclose()
     await resources(ctx).engine.dispose()

@@ -9,7 +9,9 @@ from arq import cron, func
 
 from import_worker.context import Context
 from import_worker.relay import relay_outbox
+from import_worker.segments import compute_segment, purge_runs, refresh_segments
 from pim_api.outbox.wake import RELAY_JOB
+from segment_api.runs.jobs import COMPUTE_JOB
 from segops_platform.jobs import job
 
 log = structlog.get_logger()
@@ -24,7 +26,16 @@ async def ping(ctx: Context) -> dict[str, Any]:
     return {"worker": worker, "job_try": ctx["job_try"], "request_id": ctx["request_id"]}
 
 
-# Wake-ups keep no result: their ids are reused (pim_api.outbox.wake).
-FUNCTIONS: list[Any] = [ping, func(relay_outbox, name=RELAY_JOB, keep_result=0, max_tries=1)]
-# The sweep relays what no wake-up announced (Redis was down, or a wake-up came while ClickHouse was).
-CRON_JOBS = [cron(relay_outbox, name="relay_outbox_sweep", second=SWEEP_SECONDS, run_at_startup=True)]
+# Jobs whose ids are reused keep no result: relay wake-ups (pim_api.outbox.wake), and refreshes
+# (one queued computation per segment at a time).
+FUNCTIONS: list[Any] = [
+    ping,
+    func(relay_outbox, name=RELAY_JOB, keep_result=0, max_tries=1),
+    func(compute_segment, name=COMPUTE_JOB, keep_result=0),
+]
+CRON_JOBS = [
+    # The sweep relays what no wake-up announced (Redis was down, or a wake-up came while ClickHouse was).
+    cron(relay_outbox, name="relay_outbox_sweep", second=SWEEP_SECONDS, run_at_startup=True),
+    cron(refresh_segments, name="refresh_segments", second=0, run_at_startup=True),
+    cron(purge_runs, name="purge_runs", minute=set(range(0, 60, 10)), second=30),
+]

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from pim_api.facets import endpoints as facet_endpoints
 from pim_api.products import endpoints as product_endpoints
+from pim_api.products import internal as product_internal
 from pim_api.products.cache import ProductCache, listen
 from pim_api.products.loader import ProductLoader
 from pim_api.schema import endpoints as schema_endpoints
@@ -74,4 +75,5 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
     app.include_router(product_endpoints.router)
     app.include_router(facet_endpoints.router)
     app.include_router(tenancy_endpoints.router)
+    app.include_router(product_internal.router)
     return app

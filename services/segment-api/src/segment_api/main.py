@@ -8,7 +8,8 @@ import httpx
 from arq.connections import ArqRedis
 from fastapi import FastAPI
 
-from segment_api.clickhouse.client import create_clickhouse_client
+from segment_api.clickhouse.client import QueryRunner, create_clickhouse_client
+from segment_api.clickhouse.membership_store import MembershipStore
 from segment_api.clickhouse.segment_queries import SegmentQueries
 from segment_api.pim_client import PimClient
 from segment_api.segments import endpoints as segment_endpoints
@@ -45,9 +46,9 @@ def create_app(
         app.state.clickhouse = create_clickhouse_client(
             settings.clickhouse_url, settings.clickhouse_database, clickhouse_http
         )
-        app.state.segment_queries = SegmentQueries(
-            clickhouse_http, settings.clickhouse_url, settings.clickhouse_database
-        )
+        runner = QueryRunner(clickhouse_http, settings.clickhouse_url, settings.clickhouse_database)
+        app.state.segment_queries = SegmentQueries(runner)
+        app.state.memberships = MembershipStore(runner)
         app.state.pim = PimClient(pim)
         app.state.authenticator = Authenticator(settings, app.state.pim)
         app.state.readiness_checks = {

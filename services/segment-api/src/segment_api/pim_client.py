@@ -2,6 +2,7 @@
 internal routes, with the service credential."""
 
 from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
@@ -41,6 +42,15 @@ class PimClient:
             cached = response.json()["fields"] if response.status_code == 200 else {}
             self._field_types.put(key, cached)
         return cached
+
+    async def products(self, tenant_id: int, skus: list[str]) -> dict[str, dict[str, Any]]:
+        """Name and data of the products among `skus` (one call), by SKU."""
+        if not skus:
+            return {}
+        path = f"/internal/tenants/{tenant_id}/products/lookup"
+        response = await self._call("read products", "POST", path, {"skus": skus})
+        found = response.json()["products"] if response.status_code == 200 else []
+        return {product["sku"]: product for product in found}
 
     async def _call(self, purpose: str, method: str, path: str, body: object = None) -> httpx.Response:
         """200 or 404 are answers; anything else means pim-api can't tell now (503)."""

@@ -4,7 +4,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Text, and_, any_, delete, func, literal, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    any_,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +43,12 @@ def conditions(tenant_id: int, where: ProductFilter) -> list[ColumnElement[bool]
     for documents in where.containments.values():
         conditions.append(or_(*(ProductRow.data.contains(document) for document in documents)))
     return conditions
+
+
+def _with_skus(tenant_id: int, skus: Sequence[str]) -> Select[ProductRow]:
+    # One array parameter: an IN list would bind (and compile) 10,000 parameters.
+    sku_array = literal(list(skus), ARRAY(Text))
+    return select(ProductRow).where(ProductRow.tenant_id == tenant_id, ProductRow.sku == any_(sku_array))
 
 
 class ProductRepository:
@@ -99,17 +118,15 @@ class ProductRepository:
         )
         return await self.session.scalar(statement) is not None
 
+    async def by_skus(self, tenant_id: int, skus: Sequence[str]) -> list[ProductRow]:
+        """The existing products among `skus`."""
+        return list(await self.session.scalars(_with_skus(tenant_id, skus)))
+
     async def lock_by_skus(self, tenant_id: int, skus: Sequence[str]) -> dict[str, ProductRow]:
         """The existing products among `skus`, locked until the transaction ends."""
-        statement = (
-            select(ProductRow)
-            # One array parameter: an IN list would bind (and compile) 10,000 parameters.
-            .where(
-                ProductRow.tenant_id == tenant_id, ProductRow.sku == any_(literal(list(skus), ARRAY(Text)))
-            )
-            .with_for_update()
-        )
-        return {row.sku: row for row in await self.session.scalars(statement)}
+        return {
+            row.sku: row for row in await self.session.scalars(_with_skus(tenant_id, skus).with_for_update())
+        }
 
     async def upsert_many(
         self, tenant_id: int, skus: list[str], names: list[str], patches: list[dict[str, Any]]

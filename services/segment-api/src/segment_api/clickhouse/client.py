@@ -1,10 +1,17 @@
 """aiochclient over a shared httpx client (no server-side parameters: 18.16 has none)."""
 
 import json
+from collections.abc import Awaitable
 from types import SimpleNamespace
+from typing import Any, TypeVar
 
 import httpx
 from aiochclient import ChClient
+
+from segdsl import query_settings
+from segops_platform.errors import ServiceUnavailable
+
+T = TypeVar("T")
 
 # Rows are sent as UTF-8 text, as segdsl.json_each_row writes them: `\u` escapes of characters
 # outside the BMP (surrogate pairs) are not something to rely on 18.16 to read back.
@@ -16,3 +23,36 @@ _JSON = SimpleNamespace(
 def create_clickhouse_client(url: str, database: str, http: httpx.AsyncClient, **settings: int) -> ChClient:
     """`settings` go along with every query of this client (e.g. segdsl's `query_settings`)."""
     return ChClient(http, url=url, database=database, json=_JSON, **settings)
+
+
+class QueryRunner:
+    """Runs segdsl's compiled queries with their settings; ClickHouse out of reach is a 503."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str, database: str) -> None:
+        self.http = http
+        self.url = url
+        self.database = database
+
+    async def execute(self, sql: str) -> None:
+        await self._run(self._client(sql).execute(sql))
+
+    async def fetch(self, sql: str) -> list[Any]:
+        return list(await self._run(self._client(sql).fetch(sql)))
+
+    async def fetchrow(self, sql: str) -> Any:
+        return await self._run(self._client(sql).fetchrow(sql))
+
+    async def fetchval(self, sql: str) -> Any:
+        return await self._run(self._client(sql).fetchval(sql))
+
+    def _client(self, sql: str) -> ChClient:
+        # Compiled SQL can be longer than ClickHouse parses by default: its settings go along.
+        return create_clickhouse_client(self.url, self.database, self.http, **query_settings(sql))
+
+    async def _run(self, query: Awaitable[T]) -> T:
+        try:
+            return await query
+        except httpx.TransportError as error:
+            raise ServiceUnavailable(
+                f"ClickHouse is unavailable ({type(error).__name__}); retry the request shortly"
+            ) from error

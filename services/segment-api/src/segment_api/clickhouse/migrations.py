@@ -29,7 +29,7 @@ MIGRATIONS: tuple[Migration, ...] = (Migration(1, "product replica and membershi
 
 
 async def applied_versions(client: ChClient, db: str) -> set[int]:
-    rows = await client.fetch(f"SELECT version FROM {db}.schema_migrations")  # noqa: S608  (quoted name)
+    rows = await client.fetch(f"SELECT version FROM {db}.schema_migrations")
     return {int(row["version"]) for row in rows}
 
 

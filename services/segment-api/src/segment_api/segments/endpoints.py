@@ -2,9 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import Body, Path, Request, Response
+from fastapi import Body, Path, Query, Request, Response
 
 from segment_api.segments.schemas import (
+    ChangeList,
+    ComputeQueued,
+    MemberPage,
     Preview,
     RawDefinition,
     SegmentCreate,
@@ -120,3 +123,54 @@ async def segments_delete(
 ) -> Response:
     await segments(request, session).delete(tenant, segment_id)
     return Response(status_code=204)
+
+
+@router.post(
+    f"{ITEM_PATH}compute/",
+    name="compute",
+    summary="Queue a computation",
+    response_model=ComputeQueued,
+    responses=problems(400, NO_SUCH_SEGMENT),
+)
+async def segments_compute(
+    segment_id: SegmentId, tenant: CurrentTenant, request: Request, session: SessionDep
+) -> ComputeQueued:
+    """Answers at once; the worker computes the members as a new run, then sets `computed_count` and
+    `last_computed_at` (poll the segment to see it land)."""
+    return await segments(request, session).queue_compute(tenant, segment_id, request.app.state.redis)
+
+
+@router.get(
+    f"{ITEM_PATH}members/",
+    name="members",
+    summary="Members of the segment, a page at a time",
+    response_model=MemberPage,
+    responses=problems(400, (404, "No such segment for this tenant, or the run asked for is no longer kept")),
+)
+async def segments_members(
+    segment_id: SegmentId,
+    tenant: CurrentTenant,
+    request: Request,
+    session: SessionDep,
+    cursor: Annotated[int, Query(ge=0, le=MAX_BIGINT, description="The offset: 0, then `next_cursor`")] = 0,
+    run_id: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_BIGINT, description="The run to page through (default: the current one)"),
+    ] = None,
+) -> MemberPage:
+    """One run's members in SKU order, 50 a page, each with its product's name and data."""
+    memberships = request.app.state.memberships
+    return await segments(request, session).members(tenant, segment_id, cursor, run_id, memberships)
+
+
+@router.get(
+    f"{ITEM_PATH}changes/",
+    name="changes",
+    summary="What entered and left the segment, run by run",
+    response_model=ChangeList,
+    responses=problems(400, NO_SUCH_SEGMENT),
+)
+async def segments_changes(
+    segment_id: SegmentId, tenant: CurrentTenant, request: Request, session: SessionDep
+) -> ChangeList:
+    return await segments(request, session).changes(tenant, segment_id)

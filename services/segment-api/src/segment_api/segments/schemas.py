@@ -149,3 +149,43 @@ class Preview(BaseModel):
     matched_count: int = Field(description="How many products match, exactly")
     sample_skus: list[str] = Field(description="The first 10 matching SKUs, in SKU order")
     sql: str = Field(description="The compiled query that selects the sample")
+
+
+class ComputeQueued(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "queued", "segment_id": 1}]})
+
+    status: Literal["queued"]
+    segment_id: int
+
+
+class Member(BaseModel):
+    sku: str
+    name: str | None = Field(description="null when the product was deleted after the run")
+    data: dict[str, Any] | None = Field(description="null when the product was deleted after the run")
+
+
+class MemberPage(BaseModel):
+    count: int = Field(description="Members of the run, exactly")
+    results: list[Member] = Field(description="Up to 50, in SKU order")
+    next_cursor: int | None = Field(
+        description="The offset to pass as `cursor` for the next page; null on the last"
+    )
+    run_id: int | None = Field(
+        description="The run these members are of; pass it back with `cursor` to page through the same run "
+        "while a newer one lands. null: never computed"
+    )
+
+
+class RunChange(BaseModel):
+    run_id: int
+    computed_at: datetime
+    entered_count: int = Field(description="SKUs in this run and not in the previous one, exactly")
+    exited_count: int = Field(description="SKUs in the previous run and not in this one, exactly")
+    entered: list[str] = Field(description="The first 1,000 of them, in SKU order")
+    exited: list[str] = Field(description="The first 1,000 of them, in SKU order")
+
+
+class ChangeList(BaseModel):
+    results: list[RunChange] = Field(
+        description="The last runs, newest first; the first run enters every member"
+    )

@@ -4,16 +4,31 @@ previewed on the replica."""
 from datetime import UTC, datetime
 from typing import Any
 
+from arq.connections import ArqRedis
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from segdsl import Definition, DefinitionError, compile_preview, validate_definition
+from segment_api.clickhouse.membership_store import MembershipStore
 from segment_api.clickhouse.segment_queries import SegmentQueries
 from segment_api.pim_client import PimClient
+from segment_api.runs.jobs import COMPUTE_JOB
+from segment_api.runs.repository import RunRepository
 from segment_api.segments.models import SegmentRow
 from segment_api.segments.repository import SegmentRepository
-from segment_api.segments.schemas import Preview, SegmentCreate, SegmentPatch
+from segment_api.segments.schemas import (
+    ChangeList,
+    ComputeQueued,
+    Member,
+    MemberPage,
+    Preview,
+    RunChange,
+    SegmentCreate,
+    SegmentPatch,
+)
 from segops_platform.auth.tenant_directory import Tenant
-from segops_platform.errors import BadRequest, NotFound
+from segops_platform.errors import BadRequest, NotFound, ServiceUnavailable
+from segops_platform.jobs import enqueue
 
 
 async def checked_definition(pim: PimClient, tenant: Tenant, raw: object, at: str) -> Definition:
@@ -37,9 +52,14 @@ async def preview(pim: PimClient, queries: SegmentQueries, tenant: Tenant, raw: 
     return Preview(matched_count=count, sample_skus=skus, sql=sql.sample_sql)
 
 
+MEMBERS_PAGE = 50
+CHANGES_SHOWN = 20
+
+
 class SegmentService:
     def __init__(self, session: AsyncSession, pim: PimClient) -> None:
         self.segments = SegmentRepository(session)
+        self.runs = RunRepository(session)
         self.pim = pim
 
     async def list(self, tenant: Tenant) -> list[SegmentRow]:
@@ -71,6 +91,61 @@ class SegmentService:
     async def delete(self, tenant: Tenant, segment_id: int) -> None:
         if not await self.segments.delete(tenant.id, segment_id):
             raise NotFound(f"segment {segment_id} not found")
+        await self.runs.abandon(tenant.id, segment_id)
+
+    async def queue_compute(self, tenant: Tenant, segment_id: int, redis: ArqRedis) -> ComputeQueued:
+        await self.get(tenant, segment_id)
+        try:
+            await enqueue(redis, COMPUTE_JOB, tenant.id, segment_id)
+        except (RedisError, OSError) as error:
+            raise ServiceUnavailable(
+                f"cannot queue the computation: Redis is unreachable ({error})"
+            ) from error
+        return ComputeQueued(status="queued", segment_id=segment_id)
+
+    async def members(
+        self, tenant: Tenant, segment_id: int, cursor: int, run_id: int | None, memberships: MembershipStore
+    ) -> MemberPage:
+        """A page of one run's members (the current run unless `run_id` names another still kept)."""
+        segment = await self.get(tenant, segment_id)
+        run_id = run_id or segment.current_run_id
+        if run_id is None:
+            return MemberPage(count=0, results=[], next_cursor=None, run_id=None)
+        run = await self.runs.kept(tenant.id, segment_id, run_id)
+        if run is None or run.member_count is None:
+            raise NotFound(f"run {run_id} of segment {segment_id} is not kept; page again without run_id")
+        skus = await memberships.page(tenant.id, segment_id, run_id, cursor, MEMBERS_PAGE)
+        products = await self.pim.products(tenant.id, skus)
+        results = [
+            Member(sku=sku, name=products[sku]["name"], data=products[sku]["data"])
+            if sku in products
+            else Member(sku=sku, name=None, data=None)
+            for sku in skus
+        ]
+        following = cursor + MEMBERS_PAGE
+        return MemberPage(
+            count=run.member_count,
+            results=results,
+            next_cursor=following if following < run.member_count else None,
+            run_id=run_id,
+        )
+
+    async def changes(self, tenant: Tenant, segment_id: int) -> ChangeList:
+        await self.get(tenant, segment_id)
+        runs = await self.runs.latest(tenant.id, segment_id, CHANGES_SHOWN)
+        return ChangeList(
+            results=[
+                RunChange(
+                    run_id=run.id,
+                    computed_at=run.computed_at,
+                    entered_count=run.entered_count,
+                    exited_count=run.exited_count,
+                    entered=run.entered,
+                    exited=run.exited,
+                )
+                for run in runs
+            ]
+        )
 
 
 def _canonical(definition: Definition) -> dict[str, Any]:
