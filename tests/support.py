@@ -1,5 +1,8 @@
 """Types and helpers shared by tests (fixtures live in conftest.py)."""
 
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,3 +24,9 @@ FIELDS: list[dict[str, Any]] = [
 
 def auth(key: str) -> dict[str, str]:
     return {"X-API-Key": key}
+
+
+def admin(*args: str) -> subprocess.CompletedProcess[str]:
+    """`segops-admin` as an operator runs it: a separate process (on the test databases)."""
+    command = [os.path.join(os.path.dirname(sys.executable), "segops-admin"), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=os.environ, check=False)

@@ -20,6 +20,7 @@ from pim_api.main import create_app as create_pim_app
 from pim_api.outbox.reader import OutboxReader
 from pim_api.settings import PimSettings
 from pim_api.tenancy.service import IssuedKey
+from segdsl import product_version_of
 from segment_api.clickhouse.client import create_clickhouse_client
 from tests.support import FIELDS, SchemaTenantFactory, auth
 
@@ -71,7 +72,7 @@ async def outbox_size(pim_app: FastAPI, tenant_id: int) -> int:
 
 def live(rows: dict[str, dict[str, Any]]) -> dict[str, tuple[int, int, str]]:
     return {
-        sku: (row["product_id"], row["version"], row["name"])
+        sku: (row["product_id"], product_version_of(row["version"]), row["name"])
         for sku, row in rows.items()
         if not row["is_deleted"]
     }

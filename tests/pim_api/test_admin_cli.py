@@ -1,18 +1,12 @@
 """`segops-admin` as an operator runs it: a separate process on the test database."""
 
 import json
-import os
-import subprocess
-import sys
 
 import httpx
 
+from tests.support import admin
+
 SCHEMA = "/api/pim/schema/"
-
-
-def admin(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [os.path.join(os.path.dirname(sys.executable), "segops-admin"), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=os.environ, check=False)
 
 
 async def test_tenant_create_prints_a_working_key_as_json(pim: httpx.AsyncClient) -> None:

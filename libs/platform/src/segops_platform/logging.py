@@ -2,12 +2,14 @@
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
-    """Send structlog and stdlib records (uvicorn, arq) to stdout as one JSON object per line."""
+def configure_logging(service: str, level: str = "INFO", stream: TextIO = sys.stdout) -> None:
+    """Send structlog and stdlib records (uvicorn, arq) to `stream` as one JSON object per line
+    (stdout for services; stderr for command-line tools, whose stdout is their answer)."""
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -29,7 +31,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(),
         ],
     )
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers = [handler]

@@ -12,6 +12,10 @@ Layout decisions (all valid on ClickHouse 18.16 and current releases):
 - created_at/updated_at are DateTime('UTC'), so day arithmetic never depends on the server time zone.
 - ReplacingMergeTree(version) ordered by (tenant_id, sku): read with FINAL and `is_deleted = 0`.
   SKUs never change in the PIM; a deleted product is written as a tombstone row of a newer version.
+- `version` is `replica_version(product version, schema epoch)`: the product's version (one
+  sequence in the PIM) above the tenant's schema epoch, which grows when the tenant's fields change
+  type. Rewriting a tenant's products under a new epoch (a resync) replaces their rows typed by the
+  old schema, and any later write of a product still wins, having a newer product version.
 """
 
 import json
@@ -27,6 +31,21 @@ from segdsl.product_values import EARLIEST_TIMESTAMP, ProductValues, product_val
 
 PRODUCTS_TABLE = "products"
 MEMBERSHIPS_TABLE = "product_memberships"
+EPOCH_BITS = 16
+MAX_EPOCH = 2**EPOCH_BITS - 1  # changes of a tenant's field types the replica can tell apart
+MAX_PRODUCT_VERSION = 2 ** (64 - EPOCH_BITS) - 1
+
+
+def replica_version(product_version: int, epoch: int) -> int:
+    """The replica row's `version`: the product's version first, then the tenant's schema epoch."""
+    if not 0 <= product_version <= MAX_PRODUCT_VERSION or not 0 <= epoch <= MAX_EPOCH:
+        raise ValueError(f"version {product_version} or epoch {epoch} is out of the replica's range")
+    return (product_version << EPOCH_BITS) | epoch
+
+
+def product_version_of(version: int) -> int:
+    """The product's own version inside a replica row's `version`."""
+    return version >> EPOCH_BITS
 
 
 def _float_from_bits(bits: str) -> str:

@@ -43,15 +43,13 @@ def resources(ctx: Context) -> Resources:
     return found
 
 
-async def on_startup(ctx: Context) -> None:
-    settings = WorkerConfig()
-    configure_logging("import-worker", settings.log_level)
+def build_resources(settings: WorkerConfig) -> Resources:
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     clickhouse_http = httpx.AsyncClient(timeout=60)
     pim_http = create_service_client(settings.pim_api_url, settings.internal_token)
     runner = QueryRunner(clickhouse_http, settings.clickhouse_url, settings.clickhouse_database)
-    ctx[_KEY] = Resources(
+    return Resources(
         settings=settings,
         engine=engine,
         sessionmaker=sessionmaker,
@@ -62,6 +60,19 @@ async def on_startup(ctx: Context) -> None:
         pim_http=pim_http,
         computation=Computation(engine, sessionmaker, MembershipStore(runner), PimClient(pim_http)),
     )
+
+
+async def close_resources(built: Resources) -> None:
+    await built.clickhouse_http.aclose()
+    await built.pim_http.aclose()
+    await built.engine.dispose()
+
+
+async def on_startup(ctx: Context) -> None:
+    settings = WorkerConfig()
+    configure_logging("import-worker", settings.log_level)
+    ctx[_KEY] = build_resources(settings)
+    engine = resources(ctx).engine
     checks = {
         "postgres": postgres_check(engine),
         "redis": redis_check(ctx["redis"]),
@@ -74,6 +85,4 @@ async def on_startup(ctx: Context) -> None:
 async def on_shutdown(ctx: Context) -> None:
     if "health_server" in ctx:
         ctx["health_server"].cancel()
-    await resources(ctx).clickhouse_http.aclose()
-    await resources(ctx).pim_http.aclose()
-    await resources(ctx).engine.dispose()
+    await close_resources(resources(ctx))

@@ -9,13 +9,15 @@ from arq import cron, func
 
 from import_worker.context import Context
 from import_worker.relay import relay_outbox
+from import_worker.replica_sync import resync_tenant
 from import_worker.segments import compute_segment, purge_runs, refresh_segments
-from pim_api.outbox.wake import RELAY_JOB
+from pim_api.outbox.wake import RELAY_JOB, RESYNC_JOB
 from segment_api.runs.jobs import COMPUTE_JOB
 from segops_platform.jobs import job
 
 log = structlog.get_logger()
 SWEEP_SECONDS = set(range(0, 60, 10))
+RESYNC_TIMEOUT_SECONDS = 3_600  # a million products take minutes
 
 
 @job
@@ -32,6 +34,7 @@ FUNCTIONS: list[Any] = [
     ping,
     func(relay_outbox, name=RELAY_JOB, keep_result=0, max_tries=1),
     func(compute_segment, name=COMPUTE_JOB, keep_result=0),
+    func(resync_tenant, name=RESYNC_JOB, timeout=RESYNC_TIMEOUT_SECONDS),
 ]
 CRON_JOBS = [
     # The sweep relays what no wake-up announced (Redis was down, or a wake-up came while ClickHouse was).

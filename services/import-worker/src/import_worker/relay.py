@@ -8,13 +8,14 @@ insert, the next relay inserts them again, which changes nothing (one row per pr
 """
 
 import time
+from collections.abc import Iterable, Mapping
 
 import structlog
 
 from import_worker.context import Context, resources
-from pim_api.outbox.reader import OutboxBatch, OutboxReader
+from pim_api.outbox.reader import OutboxReader, ProductChange, TenantFields
 from pim_api.outbox.wake import wake_relay
-from segdsl import replica_row, tombstone_row
+from segdsl import replica_row, replica_version, tombstone_row
 from segment_api.clickhouse.replica_store import ReplicaStore
 from segops_platform.jobs import job
 
@@ -26,20 +27,25 @@ TIME_BUDGET_SECONDS = 30.0
 log = structlog.get_logger()
 
 
-def replica_rows(batch: OutboxBatch) -> list[dict[str, object]]:
-    return [
-        replica_row(
-            change.product,
-            batch.schemas[change.tenant_id],
-            tenant_id=change.tenant_id,
-            version=change.version,
-        )
-        if change.product is not None
-        else tombstone_row(
-            tenant_id=change.tenant_id, sku=change.sku, product_id=change.product_id, version=change.version
-        )
-        for change in batch.changes
-    ]
+def replica_rows(
+    changes: Iterable[ProductChange], fields: Mapping[int, TenantFields]
+) -> list[dict[str, object]]:
+    """segdsl's replica rows of the changes: typed by each tenant's fields, versioned with their epoch."""
+    rows = []
+    for change in changes:
+        typing = fields[change.tenant_id]
+        version = replica_version(change.version, typing.epoch)
+        if change.product is None:
+            rows.append(
+                tombstone_row(
+                    tenant_id=change.tenant_id, sku=change.sku, product_id=change.product_id, version=version
+                )
+            )
+        else:
+            rows.append(
+                replica_row(change.product, typing.types, tenant_id=change.tenant_id, version=version)
+            )
+    return rows
 
 
 async def relay_batch(ctx: Context) -> int:
@@ -51,7 +57,7 @@ async def relay_batch(ctx: Context) -> int:
         batch = await reader.take(BATCH_SIZE)
         if batch is None:
             return 0
-        await store.write(replica_rows(batch))
+        await store.write(replica_rows(batch.changes, batch.fields))
         await reader.forget(batch)
     return len(batch.taken)
 

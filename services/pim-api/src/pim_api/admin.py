@@ -1,4 +1,5 @@
-"""`segops-admin`: tenants, API keys and tokens from the command line.
+"""`segops-admin`'s tenant, API-key and token commands (the command itself is the worker's
+`import_worker.admin`, which adds the replica's commands):
 
 segops-admin tenant create NAME [--json]
 segops-admin apikey create --tenant ID [--name NAME] [--json]
@@ -8,9 +9,7 @@ segops-admin token --tenant ID [--ttl SECONDS]
 """
 
 import argparse
-import asyncio
 import json
-import sys
 from collections.abc import Awaitable, Callable
 
 from pim_api.settings import PimSettings
@@ -64,10 +63,11 @@ async def token(args: argparse.Namespace, service: TenancyService, settings: Pim
     return issue_token(settings, args.tenant, ttl_seconds=args.ttl)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="segops-admin", description="SegOps administration")
-    groups = parser.add_subparsers(dest="group", required=True)
+Groups = argparse._SubParsersAction  # what `add_subparsers` returns
 
+
+def add_commands(groups: "Groups[argparse.ArgumentParser]") -> None:
+    """The tenant, apikey and token commands (`segops-admin` adds the replica's beside them)."""
     tenant = groups.add_parser("tenant", help="tenants").add_subparsers(dest="action", required=True)
     create = tenant.add_parser("create", help="create a tenant with a first API key")
     create.add_argument("name")
@@ -95,10 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     tok.add_argument("--tenant", type=int, required=True)
     tok.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
     tok.set_defaults(run=token)
-    return parser
 
 
-async def _run(args: argparse.Namespace, settings: PimSettings) -> str:
+async def run(args: argparse.Namespace, settings: PimSettings) -> str:
+    """Run a command of `add_commands` in one transaction."""
     engine = create_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
@@ -106,13 +106,3 @@ async def _run(args: argparse.Namespace, settings: PimSettings) -> str:
             return output
     finally:
         await engine.dispose()
-
-
-def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
-    try:
-        settings = PimSettings()
-        print(asyncio.run(_run(args, settings)))
-    except (SegOpsError, ValueError) as exc:
-        print(f"segops-admin: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None

@@ -10,11 +10,11 @@ tombstone comes with a later batch. Relaying a change twice changes nothing: the
 one row per product version.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from segdsl import FieldType
@@ -30,10 +30,18 @@ class ProductChange:
 
 
 @dataclass(frozen=True)
+class TenantFields:
+    """How a tenant's products are typed in the replica: its field types, and their epoch."""
+
+    types: Mapping[str, FieldType]
+    epoch: int
+
+
+@dataclass(frozen=True)
 class OutboxBatch:
     taken: list[tuple[int, int]]  # (tenant_id, id) of each outbox row taken
     changes: list[ProductChange]
-    schemas: Mapping[int, Mapping[str, FieldType]]  # each tenant's field types
+    fields: Mapping[int, TenantFields]  # by tenant
 
 
 class OutboxReader:
@@ -58,7 +66,7 @@ class OutboxReader:
         return OutboxBatch(
             taken=[(row.tenant_id, row.id) for row in rows],
             changes=changes,
-            schemas=await self._schemas(tenants),
+            fields=await tenant_fields(self.session, tenants),
         )
 
     async def forget(self, batch: OutboxBatch) -> None:
@@ -73,14 +81,21 @@ class OutboxReader:
         rows = await self.session.execute(
             _STORED, {"tenant_ids": list(tenant_ids), "product_ids": list(product_ids)}
         )
-        return [ProductChange(row.tenant_id, row.id, row.sku, row.version, row._asdict()) for row in rows]
+        return [stored_change(row) for row in rows]
 
-    async def _schemas(self, tenants: list[int]) -> dict[int, dict[str, FieldType]]:
-        rows = await self.session.execute(_SCHEMAS, {"tenant_ids": tenants})
-        schemas: dict[int, dict[str, FieldType]] = {tenant: {} for tenant in tenants}
-        for tenant_id, fields in rows:
-            schemas[tenant_id] = {field["name"]: field["type"] for field in fields}
-        return schemas
+
+def stored_change(row: Row[Any]) -> ProductChange:
+    """A product row (`PRODUCT_COLUMNS`) as the change the replica takes."""
+    return ProductChange(row.tenant_id, row.id, row.sku, row.version, row._asdict())
+
+
+async def tenant_fields(session: AsyncSession, tenants: Sequence[int]) -> dict[int, TenantFields]:
+    """Each tenant's field types and epoch (none for a tenant that is gone)."""
+    rows = await session.execute(_FIELDS, {"tenant_ids": list(tenants)})
+    found = {tenant: TenantFields({}, 0) for tenant in tenants}
+    for tenant_id, fields, epoch in rows:
+        found[tenant_id] = TenantFields({field["name"]: field["type"] for field in fields}, epoch)
+    return found
 
 
 _TAKE = text(
@@ -91,10 +106,16 @@ _FORGET = text(
     "DELETE FROM pim.product_outbox o USING unnest(CAST(:tenant_ids AS bigint[]), CAST(:ids AS bigint[])) "
     "AS t(tenant_id, id) WHERE o.tenant_id = t.tenant_id AND o.id = t.id"
 )
+# What the replica takes of a product (segdsl.replica_row reads the PIM's shape).
+PRODUCT_COLUMNS = (
+    "p.tenant_id, p.id, p.sku, p.name, p.data, p.source, p.ai_readability_score, "
+    "p.created_at, p.updated_at, p.version"
+)
 _STORED = text(
-    "SELECT p.tenant_id, p.id, p.sku, p.name, p.data, p.source, p.ai_readability_score, "
-    "p.created_at, p.updated_at, p.version "
+    f"SELECT {PRODUCT_COLUMNS} "  # noqa: S608  (constant columns)
     "FROM unnest(CAST(:tenant_ids AS bigint[]), CAST(:product_ids AS bigint[])) AS k(tenant_id, id) "
     "JOIN pim.products p ON p.tenant_id = k.tenant_id AND p.id = k.id"
 )
-_SCHEMAS = text("SELECT tenant_id, fields FROM pim.product_schemas WHERE tenant_id = ANY(:tenant_ids)")
+_FIELDS = text(
+    "SELECT tenant_id, fields, replica_epoch FROM pim.product_schemas WHERE tenant_id = ANY(:tenant_ids)"
+)

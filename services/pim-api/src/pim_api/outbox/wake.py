@@ -1,7 +1,8 @@
-"""Waking the relay: after a product write commits, ask a worker to relay the outbox now.
+"""Waking the worker for the replica, after the request's transaction committed: to relay the
+outbox after a product write, to rewrite a tenant's replica after its field types changed.
 
-A wake-up is only a hint: if Redis is down it is lost and the worker's periodic sweep relays the
-rows instead (Postgres holds them). Wake-ups within a tenth of a second share one job id, so a
+A relay wake-up is only a hint: if Redis is down it is lost and the worker's periodic sweep relays
+the rows instead (Postgres holds them). Wake-ups within a tenth of a second share one job id, so a
 burst of writes queues one relay, and a write that lands while a relay runs queues the next.
 """
 
@@ -16,6 +17,7 @@ from redis.exceptions import RedisError
 from segops_platform.jobs import enqueue
 
 RELAY_JOB = "relay_outbox"
+RESYNC_JOB = "resync_tenant"
 WAKE_UP_TIMEOUT_SECONDS = 1.0
 
 log = structlog.get_logger()
@@ -23,12 +25,19 @@ log = structlog.get_logger()
 
 async def wake_relay(redis: ArqRedis) -> None:
     bucket = int(time.time() * 10)
+    await _queue(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{bucket}")
+
+
+async def queue_resync(redis: ArqRedis, tenant_id: int) -> None:
+    """A lost one leaves the replica typed by the old fields until `segops-admin resync` (logged)."""
+    await _queue(redis, RESYNC_JOB, tenant_id)
+
+
+async def _queue(redis: ArqRedis, job: str, *args: object, **options: object) -> None:
     try:
-        await asyncio.wait_for(
-            enqueue(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{bucket}"), WAKE_UP_TIMEOUT_SECONDS
-        )
+        await asyncio.wait_for(enqueue(redis, job, *args, **options), WAKE_UP_TIMEOUT_SECONDS)
     except (RedisError, OSError, TimeoutError) as error:
-        log.warning("relay_wake_up_lost", error=f"{type(error).__name__}: {error}")
+        log.warning("job_not_queued", job=job, args=args, error=f"{type(error).__name__}: {error}")
 
 
 def _wake_after_response(request: Request, background: BackgroundTasks) -> None:

@@ -1,5 +1,8 @@
 """`/api/pim/schema/`: the tenant's product schema."""
 
+from fastapi import BackgroundTasks, Request
+
+from pim_api.outbox.wake import queue_resync
 from pim_api.schema.schemas import (
     IncompatibleValues,
     ProductSchemaIn,
@@ -28,13 +31,20 @@ async def schema_get(tenant: CurrentTenant, session: SessionDep) -> ProductSchem
     responses=problems((400, "Invalid schema; `errors` names each bad field"), 409, 413),
 )
 async def schema_replace(
-    body: ProductSchemaIn, tenant: CurrentTenant, session: SessionDep
+    body: ProductSchemaIn,
+    tenant: CurrentTenant,
+    session: SessionDep,
+    request: Request,
+    background: BackgroundTasks,
 ) -> ProductSchemaReplaced:
     """Replaces `fields`; `default_currency` / `default_locale` keep their value when omitted.
 
     A changed field type never rewrites stored values: `incompatible_values` counts those that
-    don't fit the new type (they are kept, and read as not set until the product is written)."""
-    row, incompatible = await ProductSchemaService(session).replace(tenant, body)
+    don't fit the new type (they are kept, and read as not set until the product is written).
+    Segments see the new types once the worker has rewritten the tenant's replica (in the background)."""
+    row, incompatible, retyped = await ProductSchemaService(session).replace(tenant, body)
+    if retyped:  # queued after the response, so after the commit
+        background.add_task(queue_resync, request.app.state.redis, tenant.id)
     return ProductSchemaReplaced.model_validate(
         {
             **ProductSchemaOut.model_validate(row).model_dump(),

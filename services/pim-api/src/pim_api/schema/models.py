@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Text, func
+from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +21,9 @@ class ProductSchemaRow(Base):
     fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     # The fields whose values are counted on write (pim.product_value_counts, migration 0003).
     counted_fields: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # Grows when the field types change: the ClickHouse replica's rows carry it (segdsl.replica_version),
+    # so a resync under the new epoch replaces the rows typed by the old fields.
+    replica_epoch: Mapped[int] = mapped_column(Integer, server_default="0")
     default_currency: Mapped[str] = mapped_column(Text, default="USD")
     default_locale: Mapped[str] = mapped_column(Text, default="en_US")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -27,12 +27,15 @@ class ProductSchemaService:
 
     async def replace(
         self, tenant: Tenant, new: ProductSchemaIn
-    ) -> tuple[ProductSchemaRow, list[Incompatible]]:
-        """The saved schema, and the stored values that don't fit a field whose type is new."""
+    ) -> tuple[ProductSchemaRow, list[Incompatible], bool]:
+        """The saved schema; the stored values that don't fit a field whose type is new; and whether
+        the field types changed (a field added, removed or retyped): then the replica epoch grew,
+        and the tenant's replica is to be rewritten."""
         _refuse_duplicate_names(new)
         row = await self.get(tenant)
         old_types = {field["name"]: field["type"] for field in row.fields}
-        retyped = {field.name: field.type for field in new.fields if old_types.get(field.name) != field.type}
+        new_types = {field.name: field.type for field in new.fields}
+        retyped = {name: kind for name, kind in new_types.items() if old_types.get(name) != kind}
         counted = [field.name for field in new.fields if field.type in COUNTED_TYPES]
         if set(counted) != set(row.counted_fields):
             await self.counts.recount(
@@ -46,8 +49,9 @@ class ProductSchemaService:
             counted_fields=counted,
             default_currency=new.default_currency or row.default_currency,
             default_locale=new.default_locale or row.default_locale,
+            replica_epoch=row.replica_epoch + (new_types != old_types),
         )
-        return row, await incompatible_values(self.session, tenant.id, retyped)
+        return row, await incompatible_values(self.session, tenant.id, retyped), new_types != old_types
 
 
 def _refuse_duplicate_names(new: ProductSchemaIn) -> None:
