@@ -3,6 +3,7 @@ the test run's databases and free ports, started once for these tests."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from redis import Redis
 
 from pim_api.tenancy.service import IssuedKey
 from tests.support import TenantFactory
@@ -25,6 +27,7 @@ from stacklib.application import AppPorts, render_gateway_config  # noqa: E402
 from stacklib.packages import find_program  # noqa: E402
 
 START_TIMEOUT_SECONDS = 30.0
+STACK_REDIS_URL = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14"
 
 
 def free_port() -> int:
@@ -39,6 +42,7 @@ class RunningStack:
     gateway: str
     pim_api: str
     segment_api: str
+    worker: "WorkerProcess"
 
 
 class Processes:
@@ -52,18 +56,19 @@ class Processes:
     def on_stop(self, cleanup: Callable[[], object]) -> None:
         self.cleanups.append(cleanup)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+    def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         log = self.logs / f"{name}.log"
-        with open(log, "wb") as out:
+        with open(log, "ab") as out:
             process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         self.started.append((process, log))
+        return process
 
     def wait_until_answering(self, urls: list[str]) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         pending = list(urls)
         while pending:
             for process, log in self.started:
-                if process.poll() is not None:
+                if process.poll() not in (None, -signal.SIGKILL):
                     raise RuntimeError(f"{process.args!r} exited:\n{log.read_text()[-3000:]}")
             try:
                 if httpx.get(pending[0], timeout=1).status_code == 200:
@@ -87,6 +92,27 @@ class Processes:
             cleanup()
 
 
+class WorkerProcess:
+    """The stack's worker, which a test may kill (SIGKILL, as a crash) and start again."""
+
+    def __init__(self, processes: Processes, env: dict[str, str]) -> None:
+        self.processes = processes
+        self.env = env
+        self.health = f"http://127.0.0.1:{env['WORKER_HEALTH_PORT']}/healthz"
+        self.process = self.start()
+
+    def start(self) -> subprocess.Popen[bytes]:
+        self.process = self.processes.start(
+            "worker", [str(Path(sys.executable).with_name("segops-worker"))], self.env
+        )
+        self.processes.wait_until_answering([self.health])
+        return self.process
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
 def start_gateway(processes: Processes, ports: AppPorts, upstream_timeout: int = 60) -> str:
     # Not under pytest's temporary directory: nginx's workers (user nobody) spool large bodies into
     # this one, and pytest's directories are the owner's alone.
@@ -99,7 +125,9 @@ def start_gateway(processes: Processes, ports: AppPorts, upstream_timeout: int =
     return f"http://127.0.0.1:{ports.gateway}"
 
 
-@pytest.fixture(scope="session")
+# Package scope: the stack's worker sweeps the outbox every 10 s, which the other tests' exact
+# counts of outbox rows would feel; it stops when the tests of this folder end.
+@pytest.fixture(scope="package")
 def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     ports = AppPorts(gateway=free_port(), pim_api=free_port(), segment_api=free_port())
     bin_dir = Path(sys.executable).parent
@@ -108,23 +136,27 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         "PIM_API_PORT": str(ports.pim_api),
         "SEGMENT_API_PORT": str(ports.segment_api),
         "PIM_API_URL": f"http://127.0.0.1:{ports.pim_api}",
-        "LOG_LEVEL": "WARNING",
+        "WORKER_HEALTH_PORT": str(free_port()),
+        # A Redis database of its own: the tests' in-process workers must not take its jobs, nor it theirs.
+        "REDIS_URL": STACK_REDIS_URL,
+        "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     }
+    Redis.from_url(STACK_REDIS_URL).flushdb()
     processes = Processes(tmp_path_factory.mktemp("stack-logs"))
     try:
         processes.start("pim-api", [str(bin_dir / "segops-pim-api")], env)
         processes.start("segment-api", [str(bin_dir / "segops-segment-api")], env)
         gateway = start_gateway(processes, ports)
-        stack = RunningStack(
-            gateway=gateway,
-            pim_api=f"http://127.0.0.1:{ports.pim_api}",
-            segment_api=f"http://127.0.0.1:{ports.segment_api}",
-        )
         processes.wait_until_answering(
             [f"{gateway}/api/pim/healthz", f"{gateway}/api/product-segments/healthz"]
         )
-        yield stack
+        yield RunningStack(
+            gateway=gateway,
+            pim_api=f"http://127.0.0.1:{ports.pim_api}",
+            segment_api=f"http://127.0.0.1:{ports.segment_api}",
+            worker=WorkerProcess(processes, env),
+        )
     finally:
         processes.stop()
 

@@ -121,7 +121,8 @@ async def test_resync_all_rebuilds_every_tenant_after_the_clickhouse_database_is
         )
     await relay_outbox(worker_context)
     settings = worker_context["resources"].settings
-    async with httpx.AsyncClient(base_url=settings.clickhouse_url) as clickhouse:
+    # A drop waits for the merges and mutations under way on its tables.
+    async with httpx.AsyncClient(base_url=settings.clickhouse_url, timeout=120) as clickhouse:
         dropped = await clickhouse.post("/", content=f"DROP DATABASE {settings.clickhouse_database}")
         assert dropped.status_code == 200
     rebuilt = admin("resync", "--all")
