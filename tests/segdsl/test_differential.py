@@ -76,7 +76,12 @@ def _check_scenario(engine: Engine, scenario: Scenario) -> int:
             sku for sku, values in live.items() if matches(definition, values, today=scenario.today)
         )
         queries = compile_preview(
-            definition, tenant_id=tenant, database=DATABASE, today=scenario.today, sample_size=3
+            definition,
+            tenant_id=tenant,
+            database=DATABASE,
+            today=scenario.today,
+            field_types=scenario.schema,
+            sample_size=3,
         )
         context = _context(raw, queries.count_sql, expected)
         assert int(engine.execute(queries.count_sql)) == len(expected), context
@@ -90,6 +95,7 @@ def _check_scenario(engine: Engine, scenario: Scenario) -> int:
                 version=tenant,
                 database=DATABASE,
                 today=scenario.today,
+                field_types=scenario.schema,
             )
             engine.execute(insert)
             members = (

@@ -116,6 +116,8 @@ def test_the_largest_definition_runs_with_query_settings(engine: Engine) -> None
         for i in range(MAX_CONDITIONS)
     ]
     definition = validate_definition({"logic": "OR", "conditions": conditions}, schema)
-    queries = compile_preview(definition, tenant_id=next(_tenants), database=DATABASE, today=date(2026, 5, 3))
+    queries = compile_preview(
+        definition, tenant_id=next(_tenants), database=DATABASE, today=date(2026, 5, 3), field_types=schema
+    )
     assert len(queries.count_sql) > 4_000_000
     assert engine.execute(queries.count_sql) == "0\n"

@@ -131,7 +131,7 @@ _ALLOWED_WORDS = {
     *"product_memberships tenant_id segment_id version product_id is_deleted name source".split(),
     *"created_at updated_at ai_readability_score ifNull isNotNull toYYYYMMDD has hasAny hasAll".split(),
     *"indexOf notEmpty position lowerUTF8 startsWith endsWith e".split(),
-    *"str_keys str_vals num_keys num_vals bool_keys bool_vals date_keys date_vals arr_keys arr_vals".split(),
+    *"str_keys str_vals text_keys text_vals num_keys num_vals bool_keys bool_vals date_keys date_vals arr_keys arr_vals".split(),
 }
 
 
@@ -155,9 +155,21 @@ def _user_strings(raw: dict[str, Any]) -> set[str]:
 def test_compiled_sql_holds_user_text_only_in_escaped_literals(scenario: Scenario) -> None:
     for raw in scenario.definitions:
         definition = validate_definition(raw, scenario.schema)
-        queries = compile_preview(definition, tenant_id=1, database="segdsl_test", today=date(2026, 5, 3))
+        queries = compile_preview(
+            definition,
+            tenant_id=1,
+            database="segdsl_test",
+            today=date(2026, 5, 3),
+            field_types=scenario.schema,
+        )
         insert = compile_membership_insert(
-            definition, tenant_id=1, segment_id=2, version=3, database="segdsl_test", today=date(2026, 5, 3)
+            definition,
+            tenant_id=1,
+            segment_id=2,
+            version=3,
+            database="segdsl_test",
+            today=date(2026, 5, 3),
+            field_types=scenario.schema,
         )
         for sql in (queries.count_sql, queries.sample_sql, insert):
             code, literals = split_sql(sql)

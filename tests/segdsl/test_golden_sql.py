@@ -53,7 +53,7 @@ CASES: list[tuple[str, str, Any, str]] = [
         "description",
         "contains",
         "soft",
-        "position(lowerUTF8(str_vals[indexOf(str_keys, 'description')]), lowerUTF8('soft')) > 0",
+        "position(lowerUTF8(text_vals[indexOf(text_keys, 'description')]), lowerUTF8('soft')) > 0",
     ),
     ("name", "eq", "Air Max", "name = 'Air Max'"),
     ("sku", "starts_with", "SHOE-", "startsWith(lowerUTF8(sku), lowerUTF8('SHOE-'))"),
@@ -145,7 +145,9 @@ def test_each_operator_compiles_to_its_golden_sql(
     definition = validate_definition(
         {"logic": "AND", "conditions": [_condition(prop, operator, value)]}, SCHEMA
     )
-    sql = compile_preview(definition, tenant_id=42, database="segmentation", today=TODAY).count_sql
+    sql = compile_preview(
+        definition, tenant_id=42, database="segmentation", today=TODAY, field_types=SCHEMA
+    ).count_sql
     assert sql == (
         "SELECT count()\n"
         "FROM `segmentation`.products FINAL\n"
@@ -197,7 +199,12 @@ NESTED_WHERE = (
 
 def test_nested_groups_are_indented_a_condition_per_line() -> None:
     queries = compile_preview(
-        validate_definition(NESTED, SCHEMA), tenant_id=42, database="segmentation", today=TODAY, sample_size=5
+        validate_definition(NESTED, SCHEMA),
+        tenant_id=42,
+        database="segmentation",
+        today=TODAY,
+        field_types=SCHEMA,
+        sample_size=5,
     )
     assert queries.count_sql == f"SELECT count()\n{NESTED_WHERE}"
     assert queries.sample_sql == f"SELECT sku\n{NESTED_WHERE}\nORDER BY sku\nLIMIT 5"
@@ -211,6 +218,7 @@ def test_membership_insert_selects_into_product_memberships() -> None:
         version=3,
         database="segmentation",
         today=TODAY,
+        field_types=SCHEMA,
     )
     assert sql == (
         "INSERT INTO `segmentation`.product_memberships (tenant_id, segment_id, version, sku, product_id)\n"
@@ -244,10 +252,16 @@ def test_ddl_is_generated_for_the_given_database() -> None:
 def test_database_names_must_be_plain_identifiers(database: str) -> None:
     definition = validate_definition(NESTED, SCHEMA)
     with pytest.raises(ValueError, match="identifier"):
-        compile_preview(definition, tenant_id=1, database=database, today=TODAY)
+        compile_preview(definition, tenant_id=1, database=database, today=TODAY, field_types=SCHEMA)
 
 
 @pytest.mark.parametrize("tenant_id", [-1, 2**64, True])
 def test_tenant_ids_must_be_uint64(tenant_id: int) -> None:
     with pytest.raises(ValueError, match="UInt64"):
-        compile_preview(validate_definition(NESTED, SCHEMA), tenant_id=tenant_id, database="db", today=TODAY)
+        compile_preview(
+            validate_definition(NESTED, SCHEMA),
+            tenant_id=tenant_id,
+            database="db",
+            today=TODAY,
+            field_types=SCHEMA,
+        )

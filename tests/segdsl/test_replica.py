@@ -61,8 +61,10 @@ def test_a_product_becomes_parallel_typed_arrays() -> None:
         "created_at": "2026-05-04 01:30:00",
         "updated_at": "2026-05-03 10:00:00",
         "ai_readability_score_bits": bits(87.5),
-        "str_keys": ["brand", "description", "url"],
-        "str_vals": ["Nike", "Soft", "https://example.com/p"],
+        "str_keys": ["brand"],
+        "str_vals": ["Nike"],
+        "text_keys": ["description", "url"],  # long strings, apart
+        "text_vals": ["Soft", "https://example.com/p"],
         "num_keys": ["price", "weight"],
         "num_bits": [bits(1299.0), bits(4.56)],
         "bool_keys": ["published"],

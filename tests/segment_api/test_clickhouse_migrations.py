@@ -8,6 +8,7 @@ from aiochclient import ChClient
 
 from segdsl.escaping import quote_identifier
 from segment_api.clickhouse.client import create_clickhouse_client
+from segment_api.clickhouse.migrations import MIGRATIONS as PROJECT_MIGRATIONS
 from segment_api.clickhouse.migrations import Migration, migrate
 from segment_api.settings import SegmentSettings
 
@@ -48,3 +49,28 @@ async def test_the_replica_tables_exist_after_the_projects_migrations(clickhouse
     database = quote_identifier(SegmentSettings().clickhouse_database)
     tables = {row["name"] for row in await clickhouse.fetch(f"SHOW TABLES FROM {database}")}
     assert {"products", "product_memberships", "schema_migrations"} <= tables
+
+
+async def columns_of_products(clickhouse: ChClient) -> list[str]:
+    return [row["name"] for row in await clickhouse.fetch(f"DESCRIBE TABLE {DATABASE}.products")]
+
+
+async def test_a_new_database_gets_the_current_layout_at_the_latest_version(clickhouse: ChClient) -> None:
+    assert await migrate(clickhouse, DATABASE) == [1, 2]
+    assert "text_vals" in await columns_of_products(clickhouse)
+    assert await migrate(clickhouse, DATABASE) == []
+
+
+async def test_a_database_of_the_first_layout_gets_the_text_columns_after_str_vals(
+    clickhouse: ChClient,
+) -> None:
+    assert await migrate(clickhouse, DATABASE, PROJECT_MIGRATIONS[:1]) == [1]
+    for column in ("text_vals", "text_keys"):  # as the first layout made it
+        await clickhouse.execute(f"ALTER TABLE {DATABASE}.products DROP COLUMN {column}")
+    assert await migrate(clickhouse, DATABASE) == [2]
+    columns = await columns_of_products(clickhouse)
+    assert columns[columns.index("str_vals") : columns.index("str_vals") + 3] == [
+        "str_vals",
+        "text_keys",
+        "text_vals",
+    ]

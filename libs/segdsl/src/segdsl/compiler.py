@@ -14,6 +14,7 @@ evaluator implements the same):
 - "today" is a parameter written as a literal; ClickHouse's `today()` is never used.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from typing import NamedTuple
 
@@ -37,7 +38,7 @@ from segdsl.escaping import (
     string_array_literal,
     uint64_literal,
 )
-from segdsl.field_types import builtin_column
+from segdsl.field_types import LONG_STRING_TYPES, FieldType, builtin_column
 from segdsl.replica import MEMBERSHIPS_TABLE, PRODUCTS_TABLE
 
 _INDENT = "  "
@@ -59,10 +60,20 @@ class PreviewSql(NamedTuple):
 
 
 def compile_preview(
-    definition: Definition, *, tenant_id: int, database: str, today: date, sample_size: int = 10
+    definition: Definition,
+    *,
+    tenant_id: int,
+    database: str,
+    today: date,
+    field_types: Mapping[str, FieldType],
+    sample_size: int = 10,
 ) -> PreviewSql:
-    """Count and sample queries for a preview (the sample query is the one to show users)."""
-    source = _source(definition, tenant_id=tenant_id, database=database, today=today)
+    """Count and sample queries for a preview (the sample query is the one to show users).
+
+    `field_types` are the tenant's, which the definition was validated against: they say which
+    array of the replica holds a string field (`str_*`, or `text_*` for text and url).
+    """
+    source = _source(definition, tenant_id=tenant_id, database=database, today=today, field_types=field_types)
     return PreviewSql(
         count_sql=f"SELECT count()\n{source}",
         sample_sql=f"SELECT sku\n{source}\nORDER BY sku\nLIMIT {uint64_literal(sample_size)}",
@@ -70,10 +81,17 @@ def compile_preview(
 
 
 def compile_membership_insert(
-    definition: Definition, *, tenant_id: int, segment_id: int, version: int, database: str, today: date
+    definition: Definition,
+    *,
+    tenant_id: int,
+    segment_id: int,
+    version: int,
+    database: str,
+    today: date,
+    field_types: Mapping[str, FieldType],
 ) -> str:
     """INSERT … SELECT of the matching products into product_memberships under `version`."""
-    source = _source(definition, tenant_id=tenant_id, database=database, today=today)
+    source = _source(definition, tenant_id=tenant_id, database=database, today=today, field_types=field_types)
     return (
         f"INSERT INTO {quote_identifier(database)}.{MEMBERSHIPS_TABLE} "
         "(tenant_id, segment_id, version, sku, product_id)\n"
@@ -87,9 +105,17 @@ def query_settings(sql: str) -> dict[str, int]:
     return {"max_query_size": max(_DEFAULT_MAX_QUERY_SIZE, len(sql.encode()) + 1)}
 
 
-def _source(definition: Definition, *, tenant_id: int, database: str, today: date) -> str:
+def _source(
+    definition: Definition,
+    *,
+    tenant_id: int,
+    database: str,
+    today: date,
+    field_types: Mapping[str, FieldType],
+) -> str:
     """FROM and WHERE, the tenant guard first."""
-    condition = _ConditionCompiler(today).visit(definition)
+    long_strings = frozenset(name for name, kind in field_types.items() if kind in LONG_STRING_TYPES)
+    condition = _ConditionCompiler(today, long_strings).visit(definition)
     return (
         f"FROM {quote_identifier(database)}.{PRODUCTS_TABLE} FINAL\n"
         f"WHERE tenant_id = {uint64_literal(tenant_id)}\n"
@@ -109,8 +135,9 @@ def _has_key(keys: str, prop: str) -> str:
 class _ConditionCompiler(DefinitionVisitor[str]):
     """Renders a node as a boolean SQL expression; groups span lines, conditions take one."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, long_strings: frozenset[str]) -> None:
         self.today = today
+        self.long_strings = long_strings
         self.depth = 1  # the root group sits one indent in, under WHERE
 
     def visit_group(self, group: Group) -> str:
@@ -136,7 +163,8 @@ class _ConditionCompiler(DefinitionVisitor[str]):
     def visit_string(self, condition: StringCondition) -> str:
         prop, value = condition.property, condition.value
         column = builtin_column(prop, "string")
-        expr = column or _key_lookup("str_vals", "str_keys", prop)
+        stored_in = "text" if prop in self.long_strings else "str"
+        expr = column or _key_lookup(f"{stored_in}_vals", f"{stored_in}_keys", prop)
         is_set = f"{expr} != ''"
         _, operator = positive_form(condition.operator)
         implied = True

@@ -24,6 +24,10 @@ VALUE_TYPE_OF: Mapping[FieldType, ValueType] = MappingProxyType(
     }
 )
 
+# Strings stored apart in the replica (`text_*`): long values (descriptions, links) that a condition
+# on a short string field (brand, category) must not have to read.
+LONG_STRING_TYPES: frozenset[FieldType] = frozenset({"text", "url"})
+
 # Top-level product properties every tenant has; they take precedence over schema fields of the same name.
 BUILTIN_PROPERTIES: Mapping[str, FieldType] = MappingProxyType(
     {

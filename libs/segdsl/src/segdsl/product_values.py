@@ -9,10 +9,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from segdsl.coercion import Coerced, CoercionError, coerce
-from segdsl.field_types import VALUE_TYPE_OF, FieldType, ValueType, builtin_column
+from segdsl.field_types import LONG_STRING_TYPES, VALUE_TYPE_OF, FieldType, ValueType, builtin_column
 
 # What a ClickHouse DateTime holds on every release from 18.16 (whose Date reads 1970-01-01 as 0).
 EARLIEST_TIMESTAMP = datetime(1970, 1, 1, tzinfo=UTC)
@@ -31,6 +31,7 @@ class ProductValues:
     updated_at: datetime
     ai_readability_score: float | None
     strings: Mapping[str, str] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)  # text and url fields (LONG_STRING_TYPES)
     numbers: Mapping[str, float] = field(default_factory=dict)
     booleans: Mapping[str, bool] = field(default_factory=dict)
     dates: Mapping[str, date] = field(default_factory=dict)
@@ -39,7 +40,9 @@ class ProductValues:
     def string(self, prop: str) -> str:
         """The text of a string property; "" when not set."""
         column = builtin_column(prop, "string")
-        return str(getattr(self, column)) if column else self.strings.get(prop, "")
+        if column:
+            return str(getattr(self, column))
+        return self.strings.get(prop) or self.texts.get(prop, "")
 
     def number(self, prop: str) -> float | None:
         if builtin_column(prop, "number"):
@@ -63,7 +66,8 @@ class ProductValues:
 
 def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) -> ProductValues:
     """The values of a product in the PIM's shape (`id`, `sku`, `name`, `source`, `data`, ...)."""
-    buckets: dict[ValueType, dict[str, Any]] = {kind: {} for kind in VALUE_TYPE_OF.values()}
+    buckets: dict[ValueType | Literal["text"], dict[str, Any]] = {kind: {} for kind in VALUE_TYPE_OF.values()}
+    buckets["text"] = {}
     data = product.get("data") or {}
     for name, field_type in schema.items():
         raw = data.get(name)
@@ -75,7 +79,8 @@ def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) 
             continue  # a value that does not fit the schema counts as not set
         if value == "" or value == []:
             continue
-        buckets[VALUE_TYPE_OF[field_type]][name] = _bucket_value(field_type, value)
+        bucket = "text" if field_type in LONG_STRING_TYPES else VALUE_TYPE_OF[field_type]
+        buckets[bucket][name] = _bucket_value(field_type, value)
     return ProductValues(
         product_id=int(product["id"]),
         sku=str(product["sku"]),
@@ -85,6 +90,7 @@ def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) 
         updated_at=_timestamp(product.get("updated_at")),
         ai_readability_score=_score(product.get("ai_readability_score")),
         strings=buckets["string"],
+        texts=buckets["text"],
         numbers=buckets["number"],
         booleans=buckets["boolean"],
         dates=buckets["date"],

@@ -52,8 +52,9 @@ async def _compute(on: Computation, tenant_id: int, segment_id: int) -> RunRow |
         if segment is None:
             return None
         run = await RunRepository(session).start(segment)
+    field_types = await on.pim.field_types(tenant_id)
     try:
-        definition = validate_definition(segment.definition, await on.pim.field_types(tenant_id))
+        definition = validate_definition(segment.definition, field_types)
     except DefinitionError as error:
         await _fail(on, run, f"the definition no longer fits the tenant's fields: {error}")
         return run
@@ -66,6 +67,7 @@ async def _compute(on: Computation, tenant_id: int, segment_id: int) -> RunRow |
             version=run.id,
             database=on.memberships.runner.database,
             today=started.date(),
+            field_types=field_types,
         )
         await on.memberships.fill(insert)
         count = await on.memberships.count(tenant_id, segment_id, run.id)

@@ -1,6 +1,7 @@
 """Segment rules: definitions validated against the tenant's schema, stored in canonical form, and
 previewed on the replica."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -8,7 +9,7 @@ from arq.connections import ArqRedis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from segdsl import Definition, DefinitionError, compile_preview, validate_definition
+from segdsl import Definition, DefinitionError, FieldType, compile_preview, validate_definition
 from segment_api.clickhouse.membership_store import MembershipStore
 from segment_api.clickhouse.segment_queries import SegmentQueries
 from segment_api.pim_client import PimClient
@@ -33,8 +34,12 @@ from segops_platform.jobs import enqueue
 
 async def checked_definition(pim: PimClient, tenant: Tenant, raw: object, at: str) -> Definition:
     """The typed definition, checked against the tenant's schema; every problem located under `at`."""
+    return _checked(raw, await pim.field_types(tenant.id), at)
+
+
+def _checked(raw: object, field_types: Mapping[str, FieldType], at: str) -> Definition:
     try:
-        return validate_definition(raw, await pim.field_types(tenant.id))
+        return validate_definition(raw, field_types)
     except DefinitionError as error:
         problems = [
             {"path": _under(at, problem["path"]), "message": problem["message"]} for problem in error.problems
@@ -44,9 +49,13 @@ async def checked_definition(pim: PimClient, tenant: Tenant, raw: object, at: st
 
 async def preview(pim: PimClient, queries: SegmentQueries, tenant: Tenant, raw: object) -> Preview:
     """The exact count of the products a definition selects now, the first SKUs, and the SQL."""
-    definition = await checked_definition(pim, tenant, raw, "")
+    field_types = await pim.field_types(tenant.id)
     sql = compile_preview(
-        definition, tenant_id=tenant.id, database=queries.database, today=datetime.now(UTC).date()
+        _checked(raw, field_types, ""),
+        tenant_id=tenant.id,
+        database=queries.database,
+        today=datetime.now(UTC).date(),
+        field_types=field_types,
     )
     count, skus = await queries.preview(sql)
     return Preview(matched_count=count, sample_skus=skus, sql=sql.sample_sql)
