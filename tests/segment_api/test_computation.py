@@ -152,6 +152,29 @@ async def test_changes_list_what_entered_and_left_run_by_run(
     ]
 
 
+async def test_changes_count_every_sku_and_list_the_first_1000_of_each_side_in_sku_order(
+    segment_api: httpx.AsyncClient, pim: httpx.AsyncClient, tenant: IssuedKey, worker_context: Context
+) -> None:
+    products = catalog(2_400)
+    for index, product in enumerate(products):
+        product["brand"] = "Nike" if index % 2 else "Puma"
+    await write(pim, tenant, worker_context, products)
+    segment_id = await new_segment(segment_api, tenant)
+    await run_now(worker_context, tenant, segment_id)
+    for product in products:  # every member leaves, every other product enters
+        product["brand"] = "Puma" if product["brand"] == "Nike" else "Nike"
+    await write(pim, tenant, worker_context, products)
+    await run_now(worker_context, tenant, segment_id)
+    latest, first = (
+        await segment_api.get(f"{SEGMENTS}{segment_id}/changes/", headers=auth(tenant.key))
+    ).json()["results"]
+    odd = [f"S{index:04d}" for index in range(1, 2_400, 2)]
+    even = [f"S{index:04d}" for index in range(0, 2_400, 2)]
+    assert (first["entered_count"], first["exited_count"], first["entered"]) == (1_200, 0, odd[:1_000])
+    assert (latest["entered_count"], latest["exited_count"]) == (1_200, 1_200)
+    assert (latest["entered"], latest["exited"]) == (even[:1_000], odd[:1_000])
+
+
 async def test_paging_one_run_while_a_new_one_lands_sees_no_duplicates_or_gaps(
     segment_api: httpx.AsyncClient, pim: httpx.AsyncClient, tenant: IssuedKey, worker_context: Context
 ) -> None:

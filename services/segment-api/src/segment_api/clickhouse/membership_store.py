@@ -5,6 +5,7 @@ run gets a new run id when computed again, so a run's rows are never written twi
 without FINAL. What entered and what left since the previous run is computed here too, in ClickHouse.
 """
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,12 @@ class RunChanges:
     exited: list[str]
 
 
+@dataclass(frozen=True)
+class RunSummary:
+    member_count: int
+    changes: RunChanges
+
+
 class MembershipStore:
     def __init__(self, runner: QueryRunner) -> None:
         self.runner = runner
@@ -32,34 +39,42 @@ class MembershipStore:
         """Write a run's members: the compiled INSERT … SELECT, server-side (no row passes through here)."""
         await self.runner.execute(insert_sql)
 
-    async def count(self, tenant_id: int, segment_id: int, run_id: int) -> int:
-        sql = f"SELECT count() FROM {self.table} WHERE {self._run(tenant_id, segment_id, run_id)}"
-        return int(await self.runner.fetchval(sql))
-
-    async def changes(self, tenant_id: int, segment_id: int, run_id: int, previous: int | None) -> RunChanges:
-        """What entered and what left between the previous run (None: nothing before) and this one."""
-        versions = f"{uint64_literal(run_id)}, {uint64_literal(previous or 0)}"
+    async def summary(self, tenant_id: int, segment_id: int, run_id: int, previous: int | None) -> RunSummary:
+        """The run's member count and what entered and left since the previous run (None: nothing
+        before, so every member entered); two queries at once, each one pass over the runs."""
+        run = self._run(tenant_id, segment_id, run_id)
+        if previous is None:
+            count, entered = await asyncio.gather(
+                self.runner.fetchval(f"SELECT count() FROM {self.table} WHERE {run}"),
+                self.runner.fetch(
+                    f"SELECT sku FROM {self.table} WHERE {run} ORDER BY sku LIMIT {CHANGED_SKUS_SHOWN}"
+                ),
+            )
+            members = int(count)
+            return RunSummary(members, RunChanges(members, 0, [row["sku"] for row in entered], []))
+        now, before = uint64_literal(run_id), uint64_literal(previous)
         compared = (
-            f"SELECT sku, max(version = {uint64_literal(run_id)}) AS now_in, "
-            f"max(version = {uint64_literal(previous or 0)}) AS before_in "
+            f"SELECT sku, max(version = {now}) AS now_in, max(version = {before}) AS before_in "
             f"FROM {self.table} WHERE tenant_id = {uint64_literal(tenant_id)} "
-            f"AND segment_id = {uint64_literal(segment_id)} AND version IN ({versions}) GROUP BY sku"
+            f"AND segment_id = {uint64_literal(segment_id)} AND version IN ({now}, {before}) GROUP BY sku"
         )
-        counts = await self.runner.fetchrow(
-            "SELECT countIf(now_in AND NOT before_in) AS entered, "
-            f"countIf(before_in AND NOT now_in) AS exited FROM ({compared})"
+        counts, changed = await asyncio.gather(
+            self.runner.fetchrow(
+                "SELECT countIf(now_in) AS members, countIf(now_in AND NOT before_in) AS entered, "
+                f"countIf(before_in AND NOT now_in) AS exited FROM ({compared})"
+            ),
+            self.runner.fetch(  # the first SKUs of each side, in SKU order
+                f"SELECT now_in, sku FROM ({compared}) WHERE now_in != before_in "
+                f"ORDER BY now_in, sku LIMIT {CHANGED_SKUS_SHOWN} BY now_in"
+            ),
         )
-
-        async def first(condition: str) -> list[str]:
-            sql = f"SELECT sku FROM ({compared}) WHERE {condition} ORDER BY sku LIMIT {CHANGED_SKUS_SHOWN}"
-            return [row["sku"] for row in await self.runner.fetch(sql)]
-
-        return RunChanges(
+        changes = RunChanges(
             entered_count=int(counts["entered"]),
             exited_count=int(counts["exited"]),
-            entered=await first("now_in AND NOT before_in"),
-            exited=await first("before_in AND NOT now_in"),
+            entered=[row["sku"] for row in changed if row["now_in"]],
+            exited=[row["sku"] for row in changed if not row["now_in"]],
         )
+        return RunSummary(int(counts["members"]), changes)
 
     async def page(self, tenant_id: int, segment_id: int, run_id: int, offset: int, limit: int) -> list[str]:
         """SKUs of a run, in SKU order, from `offset`."""

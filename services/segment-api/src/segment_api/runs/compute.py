@@ -70,20 +70,19 @@ async def _compute(on: Computation, tenant_id: int, segment_id: int) -> RunRow |
             field_types=field_types,
         )
         await on.memberships.fill(insert)
-        count = await on.memberships.count(tenant_id, segment_id, run.id)
-        changes = await on.memberships.changes(tenant_id, segment_id, run.id, run.previous_run_id)
+        summary = await on.memberships.summary(tenant_id, segment_id, run.id, run.previous_run_id)
     except Exception as error:
         await _fail(on, run, f"{type(error).__name__}: {error}")
         raise
     async with on.sessionmaker() as session, session.begin():
-        await RunRepository(session).finish(run, count, changes)
+        await RunRepository(session).finish(run, summary.member_count, summary.changes)
     log.info(
         "segment_computed",
         segment_id=segment_id,
         run_id=run.id,
-        members=count,
-        entered=changes.entered_count,
-        exited=changes.exited_count,
+        members=summary.member_count,
+        entered=summary.changes.entered_count,
+        exited=summary.changes.exited_count,
         seconds=round((datetime.now(UTC) - started).total_seconds(), 3),
     )
     return run
