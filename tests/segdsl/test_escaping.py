@@ -131,7 +131,8 @@ _ALLOWED_WORDS = {
     *"product_memberships tenant_id segment_id version product_id is_deleted name source".split(),
     *"created_at updated_at ai_readability_score ifNull isNotNull toYYYYMMDD has hasAny hasAll".split(),
     *"indexOf notEmpty position lowerUTF8 startsWith endsWith e".split(),
-    *"str_keys str_vals text_keys text_vals num_keys num_vals bool_keys bool_vals date_keys date_vals arr_keys arr_vals".split(),
+    *"str_keys str_vals text_keys text_vals num_keys num_vals bool_keys bool_vals".split(),
+    *"date_keys date_vals arr_keys arr_vals".split(),
 }
 
 
