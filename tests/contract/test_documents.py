@@ -57,7 +57,8 @@ def strings_a_client_sends(document: dict[str, Any]) -> Iterator[tuple[str, dict
                 return
             seen.add(schema["$ref"])
         schema = resolve(document, schema)
-        if schema.get("type") == "string" and not {"enum", "const"} & set(schema):
+        # A file's bytes (contentMediaType) are no text: NUL is a byte like another there.
+        if schema.get("type") == "string" and not {"enum", "const", "contentMediaType"} & set(schema):
             yield where, schema
         if schema.get("type") == "object" and schema.get("additionalProperties", True) is not False:
             yield f"{where} (property names)", schema.get("propertyNames", {})

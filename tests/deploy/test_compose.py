@@ -62,7 +62,7 @@ GATEWAY_ROUTES = {
 }
 JSON_BODY_LIMIT = "32m"
 CSV_UPLOAD_PATH = "/api/pim/import/csv/"
-CSV_UPLOAD_LIMIT = "1024m"
+CSV_UPLOAD_LIMIT = "1025m"  # a 1 GiB file and its multipart framing
 
 LOCAL_PACKAGES = (
     "libs/platform",

@@ -1,7 +1,7 @@
 """Assemble a service's FastAPI app: error format, request context, body limit, health, metrics, documents."""
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -32,6 +32,7 @@ def create_service_app(
     description: str = "",
     tags: Sequence[dict[str, Any]] = (),
     fast_routes: Sequence[Route] = (),
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """A FastAPI app with what every service has; the caller adds its routers (`ServiceRouter`s).
 
@@ -40,7 +41,8 @@ def create_service_app(
     `{operation_prefix}_{endpoint name}`. Health is served at the root for the machines that run
     the service and under the prefix for everyone else; metrics stay off the public prefix. Without
     a prefix (the worker's health server) the app has no documents.
-    `fast_routes` are answered before FastAPI's routing (see `fast_routes.py`).
+    `fast_routes` are answered before FastAPI's routing (see `fast_routes.py`). Bodies are limited
+    to 32 MB but on the paths `body_limits` gives a limit of their own (uploads).
     """
     app = FastAPI(
         title=title,
@@ -57,7 +59,7 @@ def create_service_app(
     )
     app.router.route_class = ServiceRoute
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, larger=body_limits)
     if fast_routes:
         app.add_middleware(FastRouteMiddleware, routes=fast_routes)
     # Added last, so outermost: every response, including 413s and 500s, carries the request id.

@@ -9,6 +9,7 @@ from arq.connections import ArqRedis
 from fastapi import FastAPI
 
 from pim_api.facets import endpoints as facet_endpoints
+from pim_api.imports import endpoints as import_endpoints
 from pim_api.products import endpoints as product_endpoints
 from pim_api.products import internal as product_internal
 from pim_api.products.cache import ProductCache, listen
@@ -30,6 +31,7 @@ TAGS = [
     {"name": "product schema", "description": "The tenant's typed product fields"},
     {"name": "products", "description": "Products by id and by SKU, search and filters"},
     {"name": "facets", "description": "Distinct values per field, for filter UIs"},
+    {"name": "csv import", "description": "CSV uploads, suggested schema and mapping, import jobs"},
 ]
 
 
@@ -70,10 +72,14 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         tags=TAGS,
         fast_routes=[product_endpoints.get_product_route],
+        body_limits={
+            import_endpoints.UPLOAD_PATH: settings.import_max_bytes + import_endpoints.FRAMING_BYTES
+        },
     )
     app.include_router(schema_endpoints.router)
     app.include_router(product_endpoints.router)
     app.include_router(facet_endpoints.router)
+    app.include_router(import_endpoints.router)
     app.include_router(tenancy_endpoints.router)
     app.include_router(product_internal.router)
     return app

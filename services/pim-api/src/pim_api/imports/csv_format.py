@@ -1,0 +1,134 @@
+"""What a CSV upload is made of, told from its first bytes: encoding, delimiter, header.
+
+Exports come in UTF-8 (with or without BOM) and, from older desktop tools, cp1252 or Latin-1
+(or UTF-16, from Excel);
+delimiters are `,` `;` `\\t` or `|`. The head (the first MiB) decides both; the file is then read
+in full, as a stream, with what the head decided.
+"""
+
+import codecs
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from itertools import islice
+
+DELIMITERS = (",", ";", "\t", "|")
+SNIFFED_RECORDS = 50
+
+
+class CsvFormatError(ValueError):
+    """The file cannot be read as a CSV; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class HeaderRename:
+    column: int  # 1-based
+    original: str
+    renamed: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    encoding: str  # a Python codec name: utf-8, utf-8-sig, utf-16, cp1252, latin-1
+    delimiter: str
+    headers: list[str]  # unique and non-blank
+    renamed: list[HeaderRename]
+
+
+def detect_encoding(head: bytes, complete: bool) -> str:
+    """The codec of the file whose first bytes are `head` (`complete`: the head is the whole file).
+
+    Not UTF-8 means a legacy Windows export: cp1252, which decodes what Latin-1 does except in
+    0x80-0x9F, where it has the curly quotes and the euro sign; Latin-1 when a byte there is one
+    cp1252 leaves undefined.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text"
+    if b"\x00" in head:
+        raise CsvFormatError("the file is binary (it holds NUL bytes), not a CSV text file")
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            # A head cut inside a multi-byte character is still UTF-8: the decoder keeps a partial tail.
+            codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
+            return encoding
+        except UnicodeDecodeError:
+            pass
+    return "latin-1"
+
+
+def detect_delimiter(text: str) -> str:
+    """The candidate that splits the first records into the same number (> 1) of fields most often."""
+    best: tuple[int, int, int] | None = None
+    chosen = ","
+    for rank, delimiter in enumerate(DELIMITERS):
+        counts = Counter(len(record) for record in _first_records(text, delimiter))
+        if not counts:
+            continue
+        width, agreeing = counts.most_common(1)[0]
+        if width < 2:
+            continue
+        score = (agreeing, width, -rank)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    return chosen
+
+
+def _first_records(text: str, delimiter: str) -> list[list[str]]:
+    lines = io.StringIO(text, newline="")
+    records = []
+    try:
+        for record in csv.reader(lines, delimiter=delimiter, strict=False):
+            records.append(record)
+            if len(records) == SNIFFED_RECORDS:
+                break
+    except csv.Error:
+        pass
+    # The last record of a head may be cut short; it does not vote.
+    return records[:-1] if len(records) > 1 else records
+
+
+def unique_headers(raw: list[str]) -> tuple[list[str], list[HeaderRename]]:
+    """The header with blank names given one (`column_3`) and repeats numbered (`Price (2)`)."""
+    headers: list[str] = []
+    renamed: list[HeaderRename] = []
+    for index, original in enumerate(raw, start=1):
+        base = original if original.strip() else f"column_{index}"
+        name, copy = base, 1
+        while name in headers:
+            copy += 1
+            name = f"{base} ({copy})"
+        headers.append(name)
+        if name != original:
+            reason = "blank header" if base != original else "repeated header"
+            renamed.append(HeaderRename(index, original, name, reason))
+    return headers, renamed
+
+
+def read_format(head: bytes, complete: bool) -> CsvFormat:
+    """Encoding, delimiter and header of a file from its head; a CsvFormatError for what is no CSV."""
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise CsvFormatError("the file is empty")
+    encoding = detect_encoding(head, complete)
+    text = head.decode(encoding, errors="ignore")
+    delimiter = detect_delimiter(text)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    header = next(records, [])
+    if not any(name.strip() for name in header):
+        raise CsvFormatError("the first line (the header) names no column")
+    headers, renamed = unique_headers(header)
+    return CsvFormat(encoding=encoding, delimiter=delimiter, headers=headers, renamed=renamed)
+
+
+def head_records(head: bytes, csv_format: CsvFormat, complete: bool, limit: int) -> list[list[str]]:
+    """Up to `limit` data records of the head (a record the head cuts short is left out)."""
+    text = head.decode(csv_format.encoding, errors="ignore")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_format.delimiter, strict=False)
+    next(reader, None)  # the header
+    records = [record for record in islice(reader, limit + 1) if record]
+    if not complete and len(records) <= limit:
+        records = records[:-1]
+    return records[:limit]
