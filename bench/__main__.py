@@ -20,12 +20,12 @@ def main() -> None:
     parser.add_argument("--only", choices=names, action="append", help="run only these (repeatable)")
     args = parser.parse_args()
 
-    prepare()
     context = BenchContext(scale=args.scale, env=BENCH_ENV)
     machine = describe(BENCH_ENV["CLICKHOUSE_URL"])
     for name in args.only or names:
         started = time.monotonic()
         print(f"[bench] {name} (scale {args.scale}) …", flush=True)
+        prepare()
         module = importlib.import_module(f"bench.benchmarks.{name}")
         for result in module.run(context):
             path = result.write(machine)

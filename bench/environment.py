@@ -7,6 +7,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+import httpx
+from redis import Redis
+
 from bench.servers import venv_command
 from segops_platform.database import recreate_database
 
@@ -43,7 +46,15 @@ def create_tenant(name: str) -> BenchTenant:
 
 
 def prepare() -> None:
-    """An empty, migrated bench database, so that runs do not pile data on each other."""
+    """Empty, migrated bench databases (Postgres and ClickHouse), so that benchmarks do not pile
+    data on each other: each starts from nothing, with no other benchmark's rows left to relay."""
     asyncio.run(recreate_database(BENCH_ENV["DATABASE_URL"]))
+    dropped = httpx.post(  # a drop waits for the merges under way on its tables
+        BENCH_ENV["CLICKHOUSE_URL"],
+        content=f"DROP DATABASE IF EXISTS {BENCH_ENV['CLICKHOUSE_DATABASE']}",
+        timeout=300,
+    )
+    dropped.raise_for_status()
+    Redis.from_url(BENCH_ENV["REDIS_URL"]).flushdb()  # no queued job or cron lock of an earlier run
     _run(sys.executable, "-m", "pim_api.migrations")
     _run(sys.executable, "-m", "segment_api.migrations")

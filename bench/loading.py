@@ -13,6 +13,8 @@ from typing import Any
 
 import asyncpg
 
+from segops_platform.database import postgres_dsn
+
 BATCH = 10_000
 UPSERT = """
     INSERT INTO pim.products (tenant_id, sku, name, data)
@@ -42,3 +44,18 @@ def columns(batch: list[dict[str, Any]]) -> Columns:
 
 async def upsert(db: asyncpg.Connection, tenant_id: int, rows: Columns) -> None:
     await db.execute(UPSERT, tenant_id, *rows)
+
+
+async def load_rows(database_url: str, tenant_id: int, jsonl: Path, start: int, stop: int) -> tuple[int, int]:
+    """Load catalog rows [start, stop), refresh planner statistics; the tenant's id range."""
+    db = await asyncpg.connect(postgres_dsn(database_url))
+    try:
+        for batch in batches(jsonl, start, stop):
+            await upsert(db, tenant_id, columns(batch))
+        await db.execute("ANALYZE")  # the planner's statistics, as autovacuum would keep them
+        low, high = await db.fetchrow(
+            "SELECT min(id), max(id) FROM pim.products WHERE tenant_id = $1", tenant_id
+        )
+        return int(low), int(high)
+    finally:
+        await db.close()

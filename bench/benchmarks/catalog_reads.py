@@ -22,7 +22,7 @@ from bench.catalog import SCALES, SCHEMA_FIELDS, ensure_catalog
 from bench.context import BenchContext
 from bench.environment import BenchTenant, create_tenant
 from bench.http_load import LoadResult, random_id_paths, run_load
-from bench.loading import batches, columns, upsert
+from bench.loading import load_rows
 from bench.plot import plot_scaling
 from bench.results import Figure, Result, Target
 from bench.servers import free_port, serving, venv_command
@@ -80,21 +80,6 @@ def _naive_facets(tenant_id: int) -> list[tuple[str, tuple[object, ...]]]:
         )
     )
     return queries
-
-
-async def _load(database_url: str, tenant_id: int, jsonl: Path, start: int, stop: int) -> tuple[int, int]:
-    """Load catalog rows [start, stop), refresh planner statistics; the tenant's id range."""
-    db = await asyncpg.connect(postgres_dsn(database_url))
-    try:
-        for batch in batches(jsonl, start, stop):
-            await upsert(db, tenant_id, columns(batch))
-        await db.execute("ANALYZE")  # the planner's statistics, as autovacuum would keep them
-        low, high = await db.fetchrow(
-            "SELECT min(id), max(id) FROM pim.products WHERE tenant_id = $1", tenant_id
-        )
-        return int(low), int(high)
-    finally:
-        await db.close()
 
 
 async def _naive_p95s(database_url: str, tenant_id: int, q: str) -> dict[str, float]:
@@ -172,7 +157,7 @@ def run(context: BenchContext) -> list[Result]:
         loaded = 0
         for scale in context.scales:
             id_range = asyncio.run(
-                _load(context.env["DATABASE_URL"], tenant.tenant_id, jsonl, loaded, SCALES[scale])
+                load_rows(context.env["DATABASE_URL"], tenant.tenant_id, jsonl, loaded, SCALES[scale])
             )
             loaded = SCALES[scale]
             measured = _measure_scale(pim_url, baseline_url, tenant.api_key, id_range, q)
