@@ -27,7 +27,7 @@ import httpx
 from bench.catalog import SCALES, SCHEMA_FIELDS, ensure_catalog
 from bench.clickhouse import ClickHouse
 from bench.context import BenchContext
-from bench.environment import create_tenant
+from bench.environment import BenchTenant, create_tenant
 from bench.loading import load_rows
 from bench.results import Figure, Result, Target
 from bench.servers import free_port, serving, venv_command
@@ -111,32 +111,30 @@ def most_common_tag(jsonl: Path, sample: int = 20_000) -> str:
 
 
 @dataclass
-class Tenant:
-    tenant_id: int
-    headers: dict[str, str]
-
-
-@dataclass
 class Bench:
-    """The running services, their clients, and the tenants measured."""
+    """The running services, their clients, and the tenant whose catalog is measured."""
 
     pim: httpx.AsyncClient
     segments: httpx.AsyncClient
     clickhouse: ClickHouse
     postgres: asyncpg.Connection
-    catalog: Tenant
+    catalog: BenchTenant
 
-    def replica_where(self, tenant_id: int) -> str:
-        return f"tenant_id = {tenant_id} AND is_deleted = 0"
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.catalog.api_key}
 
-    async def replica_count(self, tenant_id: int) -> int:
+    @property
+    def live_products(self) -> str:
+        """The replica's condition for the catalog's products as they are now (with FINAL)."""
+        return f"tenant_id = {self.catalog.tenant_id} AND is_deleted = 0"
+
+    async def replica_count(self) -> int:
         table = f"{self.clickhouse.database}.products"
-        return await self.clickhouse.value(
-            f"SELECT count() FROM {table} FINAL WHERE {self.replica_where(tenant_id)}"
-        )
+        return await self.clickhouse.value(f"SELECT count() FROM {table} FINAL WHERE {self.live_products}")
 
     async def preview(self, definition: dict[str, Any]) -> dict[str, Any]:
-        response = await self.segments.post(PREVIEW, json=definition, headers=self.catalog.headers)
+        response = await self.segments.post(PREVIEW, json=definition, headers=self.headers)
         if response.status_code != 200:
             raise SystemExit(f"segments: preview answered {response.status_code}: {response.text[:500]}")
         answer: dict[str, Any] = response.json()
@@ -164,11 +162,10 @@ def services(env: dict[str, str]) -> Iterator[tuple[str, str]]:
         yield pim_url, segment_url
 
 
-async def new_tenant(pim: httpx.AsyncClient, name: str) -> Tenant:
-    created = create_tenant(name)
-    tenant = Tenant(created.tenant_id, {"X-API-Key": created.api_key})
-    schema = await pim.put("/api/pim/schema/", json={"fields": SCHEMA_FIELDS}, headers=tenant.headers)
-    schema.raise_for_status()
+async def new_tenant(pim: httpx.AsyncClient, name: str) -> BenchTenant:
+    tenant = create_tenant(name)
+    schema = {"fields": SCHEMA_FIELDS}
+    (await pim.put("/api/pim/schema/", json=schema, headers={"X-API-Key": tenant.api_key})).raise_for_status()
     return tenant
 
 
@@ -213,7 +210,7 @@ async def _load(context: BenchContext, bench: Bench, jsonl: Path, size: int) -> 
     loaded = time.monotonic()
 
     async def relayed() -> bool:
-        return await bench.replica_count(bench.catalog.tenant_id) == size
+        return await bench.replica_count() == size
 
     await until(relayed, 1800, "the worker relays the catalog")
     return time.monotonic() - loaded
@@ -227,7 +224,7 @@ def _preview_sql(bench: Bench, tag: str) -> tuple[str, str]:
     low, high = PRICE_RANGE
     source = (
         f"FROM {bench.clickhouse.database}.products FINAL "
-        f"WHERE {bench.replica_where(bench.catalog.tenant_id)} "
+        f"WHERE {bench.live_products} "
         f"AND str_vals[indexOf(str_keys, 'category')] = '{CATEGORY}' "
         f"AND num_vals[indexOf(num_keys, 'price')] BETWEEN {low} AND {high} "
         f"AND has(arr_vals[indexOf(arr_keys, 'tags')], '{tag}')"
@@ -275,7 +272,7 @@ async def _compute_and_members_results(context: BenchContext, bench: Bench, size
     created = await bench.segments.post(
         SEGMENTS,
         json={"name": "Under 46", "definition": all_of(condition("price", "lt", HALF_PRICE, "number"))},
-        headers=bench.catalog.headers,
+        headers=bench.headers,
     )
     created.raise_for_status()
     segment_id = created.json()["id"]
@@ -286,12 +283,12 @@ async def _compute_and_members_results(context: BenchContext, bench: Bench, size
 async def _compute(bench: Bench, segment_id: int) -> float:
     """Compute once, from the API; ms from the request until the segment shows the new run."""
     url = f"{SEGMENTS}{segment_id}/"
-    before = (await bench.segments.get(url, headers=bench.catalog.headers)).json()["last_computed_at"]
+    before = (await bench.segments.get(url, headers=bench.headers)).json()["last_computed_at"]
     started = time.perf_counter()
-    (await bench.segments.post(f"{url}compute/", headers=bench.catalog.headers)).raise_for_status()
+    (await bench.segments.post(f"{url}compute/", headers=bench.headers)).raise_for_status()
 
     async def landed() -> bool:
-        segment = (await bench.segments.get(url, headers=bench.catalog.headers)).json()
+        segment = (await bench.segments.get(url, headers=bench.headers)).json()
         return bool(segment["last_computed_at"] != before)
 
     await until(landed, 120, "a computation lands")
@@ -315,7 +312,7 @@ async def _compute_result(context: BenchContext, bench: Bench, segment_id: int) 
         insert = (
             f"INSERT INTO {scratch} (tenant_id, segment_id, version, sku, product_id) "
             f"SELECT tenant_id, {segment_id}, {version}, sku, product_id FROM {database}.products FINAL "
-            f"WHERE {bench.replica_where(bench.catalog.tenant_id)} "
+            f"WHERE {bench.live_products} "
             f"AND has(num_keys, 'price') AND num_vals[indexOf(num_keys, 'price')] < {HALF_PRICE}"
         )
         baseline.append(await timed_ms(lambda: bench.clickhouse.run(insert)))  # noqa: B023 (awaited here)
@@ -344,7 +341,7 @@ async def _compute_result(context: BenchContext, bench: Bench, segment_id: int) 
 
 async def _members_result(context: BenchContext, bench: Bench, segment_id: int, offset: int) -> Result:
     url = f"{SEGMENTS}{segment_id}/members/"
-    first = (await bench.segments.get(url, headers=bench.catalog.headers)).json()
+    first = (await bench.segments.get(url, headers=bench.headers)).json()
     run_id, count = first["run_id"], first["count"]
     params = {"cursor": offset, "run_id": run_id}
     page_sql = (
@@ -354,7 +351,7 @@ async def _members_result(context: BenchContext, bench: Bench, segment_id: int, 
     )
 
     async def project_page() -> list[str]:
-        response = await bench.segments.get(url, params=params, headers=bench.catalog.headers)
+        response = await bench.segments.get(url, params=params, headers=bench.headers)
         response.raise_for_status()
         return [member["sku"] for member in response.json()["results"]]
 
@@ -436,7 +433,7 @@ async def _bulk_lags(bench: Bench) -> tuple[list[float], list[float]]:
     for round_ in range(LAG_ROUNDS):
         items = _lag_products(f"BULK{round_}", f"bulk{round_}", BULK_SIZE)
         written = await bench.pim.post(
-            "/api/pim/products/bulk/", json={"products": items}, headers=bench.catalog.headers
+            "/api/pim/products/bulk/", json={"products": items}, headers=bench.headers
         )
         written.raise_for_status()
         project.append(await _seconds_until_counted(bench, f"bulk{round_}", BULK_SIZE))
@@ -482,7 +479,7 @@ async def _sync_lag_results(context: BenchContext, bench: Bench) -> list[Result]
 
     async def write_one(item: dict[str, Any]) -> None:
         product = {"sku": item["sku"], "name": item["name"], "data": {"brand": item["brand"]}}
-        response = await bench.pim.post("/api/pim/products/", json=product, headers=bench.catalog.headers)
+        response = await bench.pim.post("/api/pim/products/", json=product, headers=bench.headers)
         response.raise_for_status()
 
     single_project = await _single_lags(bench, "single", write_one)

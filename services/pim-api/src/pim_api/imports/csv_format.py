@@ -108,27 +108,30 @@ def unique_headers(raw: list[str]) -> tuple[list[str], list[HeaderRename]]:
     return headers, renamed
 
 
-def read_format(head: bytes, complete: bool) -> CsvFormat:
-    """Encoding, delimiter and header of a file from its head; a CsvFormatError for what is no CSV."""
+@dataclass(frozen=True)
+class CsvHead:
+    """What the head of a file tells: its format, and its first complete data records."""
+
+    csv_format: CsvFormat
+    records: list[list[str]]
+
+
+def read_head(head: bytes, complete: bool, limit: int) -> CsvHead:
+    """Format and up to `limit` data records of a file from its head (`complete`: the whole file);
+    a CsvFormatError for what is no CSV. A record the head cuts short is left out."""
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise CsvFormatError("the file is empty")
     encoding = detect_encoding(head, complete)
     text = head.decode(encoding, errors="ignore")
     delimiter = detect_delimiter(text)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    header = next(records, [])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    header = next(reader, [])
     if not any(name.strip() for name in header):
         raise CsvFormatError("the first line (the header) names no column")
-    headers, renamed = unique_headers(header)
-    return CsvFormat(encoding=encoding, delimiter=delimiter, headers=headers, renamed=renamed)
-
-
-def head_records(head: bytes, csv_format: CsvFormat, complete: bool, limit: int) -> list[list[str]]:
-    """Up to `limit` data records of the head (a record the head cuts short is left out)."""
-    text = head.decode(csv_format.encoding, errors="ignore")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_format.delimiter, strict=False)
-    next(reader, None)  # the header
     records = [record for record in islice(reader, limit + 1) if record]
     if not complete and len(records) <= limit:
         records = records[:-1]
-    return records[:limit]
+    if not records:
+        raise CsvFormatError("the file has a header but no data rows")
+    headers, renamed = unique_headers(header)
+    return CsvHead(CsvFormat(encoding, delimiter, headers, renamed), records[:limit])

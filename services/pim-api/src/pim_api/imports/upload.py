@@ -10,7 +10,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pim_api.imports.csv_format import CsvFormat, CsvFormatError, head_records, read_format
+from pim_api.imports.csv_format import CsvFormat, CsvFormatError, read_head
 from pim_api.imports.models import ImportJobRow
 from pim_api.imports.repository import ImportJobRepository
 from pim_api.imports.suggestions import Suggestion, suggest_columns
@@ -41,18 +41,17 @@ class Upload:
 async def store_upload(
     session: AsyncSession, tenant: Tenant, file: Readable, filename: str, max_bytes: int
 ) -> Upload:
+    too_large = PayloadTooLarge(f"the file exceeds the upload limit of {max_bytes:,} bytes")
     if file.size is not None and file.size > max_bytes:  # known when the upload was spooled first
-        raise PayloadTooLarge(f"the file exceeds the upload limit of {max_bytes:,} bytes")
+        raise too_large
     head = await file.read(HEAD_BYTES)
     following = await file.read(CHUNK_BYTES)
     complete = not following
     try:
-        csv_format = read_format(head, complete)
+        csv_head = read_head(head, complete, SAMPLE_ROWS_SUGGESTED_FROM)
     except CsvFormatError as error:
         raise BadRequest.at([{"path": "file", "message": str(error)}]) from None
-    records = head_records(head, csv_format, complete, SAMPLE_ROWS_SUGGESTED_FROM)
-    if not records:
-        raise BadRequest.at([{"path": "file", "message": "the file has a header but no data rows"}])
+    csv_format, records = csv_head.csv_format, csv_head.records
     schema = await ProductSchemaRepository(session).get(tenant.id)
     suggestion = suggest_columns(
         csv_format.headers,
@@ -76,7 +75,7 @@ async def store_upload(
     while chunk:
         size += len(chunk)
         if size > max_bytes:
-            raise PayloadTooLarge(f"the file exceeds the upload limit of {max_bytes:,} bytes")
+            raise too_large
         await jobs.add_chunk(job.id, seq, chunk)
         chunk, seq = await file.read(CHUNK_BYTES), seq + 1
     job.size_bytes, job.chunk_count = size, seq
