@@ -19,19 +19,31 @@ def assert_gateway_problem(response: httpx.Response, status: int) -> None:
     assert len(response.headers["x-request-id"]) == 32
 
 
+def receive(connection: socket.socket) -> bytes:
+    if not (chunk := connection.recv(65536)):
+        raise ConnectionError("the gateway closed the connection mid-answer")
+    return chunk
+
+
 def raw_exchange(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Send bytes no HTTP client would send; the status, headers and body of the answer."""
+    """Send bytes no HTTP client would send; the status, headers and body of the answer.
+
+    Read up to the answer's Content-Length rather than to the end of stream: after refusing a body
+    it has not read, nginx may linger for it (`lingering_timeout`, 5 s) before closing.
+    """
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as connection:
         connection.sendall(request)
         answer = b""
-        while chunk := connection.recv(65536):
-            answer += chunk
-    head, _, body = answer.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {
-        name.lower(): value.strip() for name, _, value in (line.partition(":") for line in header_lines)
-    }
+        while b"\r\n\r\n" not in answer:
+            answer += receive(connection)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers = {
+            name.lower(): value.strip() for name, _, value in (line.partition(":") for line in header_lines)
+        }
+        while len(body) < int(headers["content-length"]):
+            body += receive(connection)
     return int(status_line.split()[1]), headers, body
 
 
