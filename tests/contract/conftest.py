@@ -141,6 +141,10 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         "REDIS_URL": STACK_REDIS_URL,
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
+        # An import whose worker was killed is resumed within seconds, not the default half minute.
+        "IMPORT_HEARTBEAT_SECONDS": "0.5",
+        "IMPORT_STALE_SECONDS": "2",
+        "IMPORT_BATCH_ROWS": "2000",
     }
     Redis.from_url(STACK_REDIS_URL).flushdb()
     processes = Processes(tmp_path_factory.mktemp("stack-logs"))

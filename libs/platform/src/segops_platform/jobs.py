@@ -1,5 +1,6 @@
 """Background jobs over arq: enqueue with the caller's request id; run with it bound to the logs."""
 
+import asyncio
 import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -7,15 +8,30 @@ from typing import Any
 import structlog
 from arq.connections import ArqRedis
 from arq.jobs import Job
+from redis.exceptions import RedisError
 
 from segops_platform.request_context import bind_request_id, current_request_id
 
 JobFunction = Callable[..., Coroutine[Any, Any, Any]]
+HINT_TIMEOUT_SECONDS = 1.0
+
+log = structlog.get_logger()
 
 
 async def enqueue(redis: ArqRedis, function: str, *args: Any, **kwargs: Any) -> Job | None:
     """Enqueue by name (APIs never import the worker), passing the current request id along."""
     return await redis.enqueue_job(function, *args, request_id=current_request_id(), **kwargs)
+
+
+async def enqueue_hint(redis: ArqRedis, function: str, *args: Any, **options: Any) -> Job | None:
+    """Enqueue a job the caller can do without: a Redis that is down or slow (over a second) costs
+    a logged warning, never the caller's request (the worker's sweeps find what was not queued).
+    The job, or None when it was not queued (that job id exists, or Redis failed)."""
+    try:
+        return await asyncio.wait_for(enqueue(redis, function, *args, **options), HINT_TIMEOUT_SECONDS)
+    except (RedisError, OSError, TimeoutError) as error:
+        log.warning("job_not_queued", job=function, args=args, error=f"{type(error).__name__}: {error}")
+        return None
 
 
 def job(function: JobFunction) -> JobFunction:

@@ -24,6 +24,7 @@ _MEANINGS = {
     404: "Not found for this tenant",
     409: "Conflicts with the stored state, or was rolled back by a concurrent write (retry it)",
     413: "The request body is over the size limit",
+    414: "The URL is over the gateway's limit (8 KiB)",
     503: "A service this request needs is unavailable; retry shortly (`Retry-After`)",
 }
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")

@@ -19,7 +19,7 @@ router = ServiceRouter(prefix="/api/pim/facets", tags=["facets"], responses=prob
     "/",
     summary="Facet values per string and array field",
     response_model=Facets,
-    responses=problems(400),
+    responses=problems(400, 414),
     openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER]},
 )
 async def facets_get(

@@ -6,38 +6,25 @@ the rows instead (Postgres holds them). Wake-ups within a tenth of a second shar
 burst of writes queues one relay, and a write that lands while a relay runs queues the next.
 """
 
-import asyncio
 import time
 
-import structlog
 from arq.connections import ArqRedis
 from fastapi import BackgroundTasks, Depends, Request
-from redis.exceptions import RedisError
 
-from segops_platform.jobs import enqueue
+from segops_platform.jobs import enqueue_hint
 
 RELAY_JOB = "relay_outbox"
 RESYNC_JOB = "resync_tenant"
-WAKE_UP_TIMEOUT_SECONDS = 1.0
-
-log = structlog.get_logger()
 
 
 async def wake_relay(redis: ArqRedis) -> None:
     bucket = int(time.time() * 10)
-    await _queue(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{bucket}")
+    await enqueue_hint(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{bucket}")
 
 
 async def queue_resync(redis: ArqRedis, tenant_id: int) -> None:
     """A lost one leaves the replica typed by the old fields until `segops-admin resync` (logged)."""
-    await _queue(redis, RESYNC_JOB, tenant_id)
-
-
-async def _queue(redis: ArqRedis, job: str, *args: object, **options: object) -> None:
-    try:
-        await asyncio.wait_for(enqueue(redis, job, *args, **options), WAKE_UP_TIMEOUT_SECONDS)
-    except (RedisError, OSError, TimeoutError) as error:
-        log.warning("job_not_queued", job=job, args=args, error=f"{type(error).__name__}: {error}")
+    await enqueue_hint(redis, RESYNC_JOB, tenant_id)
 
 
 def _wake_after_response(request: Request, background: BackgroundTasks) -> None:

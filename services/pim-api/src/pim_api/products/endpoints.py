@@ -52,7 +52,7 @@ CREATED: dict[int | str, dict[str, object]] = {
     "/",
     summary="List products",
     response_model=ProductPage,
-    responses=problems(400, (404, "The page is past the last page")),
+    responses=problems(400, (404, "The page is past the last page"), 414),
     openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER]},
 )
 async def products_list(

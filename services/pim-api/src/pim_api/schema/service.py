@@ -1,6 +1,7 @@
 """Product schema rules; callers own the transaction."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,7 +9,7 @@ from pim_api.products.counts import COUNTED_TYPES, ValueCounts
 from pim_api.schema.compatibility import Incompatible, incompatible_values
 from pim_api.schema.models import ProductSchemaRow
 from pim_api.schema.repository import ProductSchemaRepository
-from pim_api.schema.schemas import ProductSchemaIn
+from pim_api.schema.schemas import ProductSchemaIn, SchemaField
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import BadRequest, NotFound
 
@@ -31,7 +32,8 @@ class ProductSchemaService:
         """The saved schema; the stored values that don't fit a field whose type is new; and whether
         the field types changed (a field added, removed or retyped): then the replica epoch grew,
         and the tenant's replica is to be rewritten."""
-        _refuse_duplicate_names(new)
+        if errors := duplicate_names(new.fields, "fields"):
+            raise BadRequest.at(errors)
         row = await self.get(tenant)
         old_types = {field["name"]: field["type"] for field in row.fields}
         new_types = {field.name: field.type for field in new.fields}
@@ -54,17 +56,16 @@ class ProductSchemaService:
         return row, await incompatible_values(self.session, tenant.id, retyped), new_types != old_types
 
 
-def _refuse_duplicate_names(new: ProductSchemaIn) -> None:
+def duplicate_names(fields: Sequence[SchemaField], path: str) -> list[dict[str, str]]:
+    """A problem for each field that repeats an earlier one's name (`path`: the list's place)."""
     positions: dict[str, list[int]] = defaultdict(list)
-    for index, field in enumerate(new.fields):
+    for index, field in enumerate(fields):
         positions[field.name].append(index)
-    errors = [
+    return [
         {
-            "path": f"fields[{index}].name",
-            "message": f"duplicate field name {name!r} (first at fields[{at[0]}])",
+            "path": f"{path}[{index}].name",
+            "message": f"duplicate field name {name!r} (first at {path}[{at[0]}])",
         }
         for name, at in positions.items()
         for index in at[1:]
     ]
-    if errors:
-        raise BadRequest.at(errors)

@@ -1,0 +1,96 @@
+"""A CSV record as a product write, by the confirmed mapping: its SKU, its name, the change to its
+data (coerced by segdsl, as every product write is), or the problems that keep it out.
+
+An empty cell sets nothing: the stored value stays, as a key left out of a bulk upsert item does.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pim_api.imports.csv_format import CsvFormat
+from pim_api.imports.records import Record
+from pim_api.products.data import DataChange, SchemaView, parse_change
+from pim_api.products.schemas import MAX_NAME_LENGTH, MAX_SKU_LENGTH
+from segops_platform.text_rules import line_problem
+
+# What Postgres cannot store: NUL, and the lone surrogates undecodable bytes were read as.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    column: str | None  # None: the row as a whole
+    value: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    line: int
+    sku: str
+    name: str | None  # None: the stored product's (a new product needs one)
+    change: DataChange
+
+
+class RowReader:
+    """Reads the records of a file by its mapping of header → `sku`, `name`, a field, or None."""
+
+    def __init__(self, csv_format: CsvFormat, mapping: Mapping[str, str | None], schema: SchemaView) -> None:
+        self.csv_format = csv_format
+        self.schema = schema
+        self.columns = [
+            (index, header, target)
+            for index, header in enumerate(csv_format.headers)
+            if (target := mapping.get(header))
+        ]
+        self.header_of = {target: header for _, header, target in self.columns}
+
+    def read(self, record: Record) -> "ImportRow | list[RowProblem]":
+        """The row, or every problem found in it."""
+
+        line, cells = record.line, record.cells
+        if record.problem is not None:
+            return [RowProblem(line, None, "", record.problem)]
+        width = len(self.csv_format.headers)
+        if len(cells) != width:
+            message = f"has {len(cells)} fields where the header has {width}"
+            return [
+                RowProblem(line, None, _printable(self.csv_format.delimiter.join(cells))[:1_000], message)
+            ]
+        problems: list[RowProblem] = []
+        sku, name, values = "", None, {}
+        for index, header, target in self.columns:
+            cell = cells[index]
+            if _UNSTORABLE.search(cell):
+                problems.append(RowProblem(line, header, _printable(cell), self._unstorable(cell)))
+            elif target == "sku":
+                sku = cell.strip()
+            elif target == "name":
+                name = cell.strip() or None
+            elif cell.strip():
+                values[target] = cell
+        if not sku and not problems:
+            problems.append(RowProblem(line, self.header_of["sku"], "", "no SKU: every row needs one"))
+        elif problem := sku and line_problem(sku, MAX_SKU_LENGTH):
+            problems.append(RowProblem(line, self.header_of["sku"], sku, f"the SKU {problem}"))
+        if name is not None and (problem := line_problem(name, MAX_NAME_LENGTH)):
+            problems.append(RowProblem(line, self.header_of["name"], name, f"the name {problem}"))
+        change = parse_change(values, self.schema, "")
+        for error in change.errors:
+            field = error["path"]
+            problems.append(RowProblem(line, self.header_of[field], values[field], error["message"]))
+        return problems or ImportRow(line, sku, name, change)
+
+    def _unstorable(self, cell: str) -> str:
+        if "\x00" in cell:
+            return "holds a NUL character, which cannot be stored"
+        return f"holds bytes that are not {self.csv_format.encoding} (the encoding detected for the file)"
+
+
+def _printable(cell: str) -> str:
+    """The cell with undecodable bytes as \\xNN and NUL as \\x00 (storable, and shows what is there)."""
+    return (
+        cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+    )

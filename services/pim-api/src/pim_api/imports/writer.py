@@ -1,0 +1,135 @@
+"""A batch of import rows committed the way the bulk upsert writes: one upsert by SKU for the
+batch, each row's data merged into the stored product's; with the rows' problems and the job's
+counts, in the caller's transaction (all of it, or none of it, commits).
+
+A SKU that repeats in the file is written in file order (the later row's values win); within a
+batch its rows are merged first, as one statement cannot write a row twice.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pim_api.imports.repository import ImportRunRepository
+from pim_api.imports.rows import ImportRow, RowProblem, RowReader
+from pim_api.products.data import DataChange, missing_required
+from pim_api.products.repository import ProductRepository
+
+
+@dataclass
+class Batch:
+    """Consecutive records of the file, read: the rows to write, and the problems of the others."""
+
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected: int = 0  # records with problems
+
+    @property
+    def records(self) -> int:
+        return len(self.rows) + self.rejected
+
+
+@dataclass
+class _Merged:
+    row: ImportRow
+    lines: list[int]
+
+
+class BatchWriter:
+    def __init__(self, session: AsyncSession, tenant_id: int, job_id: int, attempt: int, reader: RowReader):
+        self.session = session
+        self.tenant_id = tenant_id
+        self.job_id = job_id
+        self.attempt = attempt
+        self.reader = reader
+
+    async def write(self, batch: Batch) -> bool:
+        """Write the batch; False (and nothing is to be committed) when the run was superseded."""
+        merged = _merge_repeats(batch.rows)
+        schema = self.reader.schema
+        depending = [
+            sku
+            for sku, entry in merged.items()
+            if entry.row.name is None or not schema.required <= entry.row.change.values.keys()
+        ]
+        products = ProductRepository(self.session)
+        stored = await products.lock_by_skus(self.tenant_id, depending) if depending else {}
+        problems = list(batch.problems)
+        rejected = batch.rejected
+        skus, names, patches = [], [], []
+        for sku, entry in merged.items():
+            current = stored.get(sku)
+            name = entry.row.name or (current.name if current else None)
+            data = entry.row.change.applied_to(current.data if current else {})
+            found = self._whole_row_problems(entry.row, name, data)
+            if found:
+                problems += found
+                rejected += len(entry.lines)
+                continue
+            skus.append(sku)
+            names.append(name)
+            patches.append(entry.row.change.patch if current else data)
+        if skus:
+            await products.upsert_many(self.tenant_id, skus, names, patches)  # type: ignore[arg-type]
+        if problems:
+            await self._record(problems)
+        return await ImportRunRepository(self.session).beat(
+            self.tenant_id,
+            self.job_id,
+            self.attempt,
+            imported=batch.records - rejected,
+            rejected=rejected,
+            errors=len(problems),
+        )
+
+    def _whole_row_problems(self, row: ImportRow, name: str | None, data: dict[str, Any]) -> list[RowProblem]:
+        """What only the stored product tells: a new product without a name, a required field unset."""
+        header_of = self.reader.header_of
+        problems = [
+            RowProblem(row.line, header_of.get(error["path"]), "", error["message"])
+            for error in missing_required(data, self.reader.schema, "")
+        ]
+        if name is None:
+            message = "a new product needs a name" + (
+                "" if "name" in header_of else " (no column maps to name)"
+            )
+            problems.insert(0, RowProblem(row.line, header_of.get("name"), "", message))
+        return problems
+
+    async def _record(self, problems: list[RowProblem]) -> None:
+        await self.session.execute(
+            _RECORD,
+            {
+                "job_id": self.job_id,
+                "lines": [problem.line for problem in problems],
+                "columns": [problem.column for problem in problems],
+                "values": [problem.value for problem in problems],
+                "messages": [problem.message for problem in problems],
+            },
+        )
+
+
+def _merge_repeats(rows: list[ImportRow]) -> dict[str, _Merged]:
+    """The batch's rows by SKU, a repeated SKU's rows merged in file order (reported at its last line)."""
+    merged: dict[str, _Merged] = {}
+    for row in rows:
+        earlier = merged.get(row.sku)
+        if earlier is None:
+            merged[row.sku] = _Merged(row, [row.line])
+            continue
+        change = DataChange(values={**earlier.row.change.values, **row.change.values})  # no row removes
+        earlier.row = ImportRow(row.line, row.sku, row.name or earlier.row.name, change)
+        earlier.lines.append(row.line)
+    return merged
+
+
+_RECORD = text(
+    """
+    INSERT INTO pim.import_errors (job_id, line, "column", value, message)
+    SELECT :job_id, line, "column", value, message
+    FROM unnest(CAST(:lines AS bigint[]), CAST(:columns AS text[]), CAST(:values AS text[]),
+                CAST(:messages AS text[])) AS e(line, "column", value, message)
+    """
+)
