@@ -3,10 +3,13 @@ outbox after a product write, to rewrite a tenant's replica after its field type
 
 A relay wake-up is only a hint: if Redis is down it is lost and the worker's periodic sweep relays
 the rows instead (Postgres holds them). Wake-ups within a tenth of a second share one job id, so a
-burst of writes queues one relay, and a write that lands while a relay runs queues the next.
+burst of writes queues one relay. A wake-up whose tenth's relay exists may come after that relay
+took its last rows (it runs already): it queues the next tenth's, to start then, so that every
+write is followed by a relay that starts after its commit.
 """
 
 import time
+from datetime import UTC, datetime
 
 from arq.connections import ArqRedis
 from fastapi import BackgroundTasks, Depends, Request
@@ -18,8 +21,10 @@ RESYNC_JOB = "resync_tenant"
 
 
 async def wake_relay(redis: ArqRedis) -> None:
-    bucket = int(time.time() * 10)
-    await enqueue_hint(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{bucket}")
+    tenth = int(time.time() * 10)
+    if await enqueue_hint(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{tenth}") is None:
+        starts = datetime.fromtimestamp((tenth + 1) / 10, UTC)
+        await enqueue_hint(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{tenth + 1}", _defer_until=starts)
 
 
 async def queue_resync(redis: ArqRedis, tenant_id: int) -> None:
