@@ -2,7 +2,11 @@
 merge rules, each bad row reported by line and column, counts exact; a stopped run resumed from its
 last committed batch, a superseded one fenced off; stalled jobs found, old uploads purged."""
 
+import asyncio
+import csv
+import io
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,8 +24,8 @@ from pim_api.imports.runner import RunSettings, run_import
 from pim_api.imports.writer import Batch, BatchWriter
 from pim_api.products.data import SchemaView
 from pim_api.tenancy.service import IssuedKey
-from tests.pim_api.imports.test_upload import uploaded
-from tests.support import SchemaTenantFactory, auth
+from tests.pim_api.imports.test_upload import CATALOGS, uploaded
+from tests.support import SchemaTenantFactory, TenantFactory, auth
 
 FIELDS = [
     {"name": "brand", "type": "string"},
@@ -270,3 +274,33 @@ async def test_uploads_past_the_retention_are_deleted_and_unconfirmed_jobs_say_s
     assert job["status"] == "failed"
     assert job["error_message"] == "never confirmed: the upload was deleted after the retention period"
     assert (await job_of(pim, tenant, finished))["status"] == "done"
+
+
+@pytest.mark.skipif(not CATALOGS.is_dir(), reason="the real catalogs are not on this machine")
+@pytest.mark.parametrize("path", sorted(CATALOGS.glob("*.csv")), ids=lambda path: path.stem)
+async def test_every_real_export_imports_with_every_row_imported_or_reported(
+    pim: httpx.AsyncClient,
+    make_tenant: TenantFactory,
+    run_worker: Callable[[], Awaitable[None]],
+    path: Path,
+) -> None:
+    """Confirmed as suggested, without hand edits."""
+    tenant = await make_tenant()
+    content = await asyncio.to_thread(path.read_bytes)
+    suggested = await uploaded(pim, tenant, content)
+    body = {"mapping": suggested["suggested_mapping"], "schema": suggested["suggested_schema"]}
+    job_url = f"/api/pim/import/{suggested['job_id']}/"
+    assert (await pim.post(f"{job_url}confirm/", json=body, headers=auth(tenant.key))).status_code == 200
+    await run_worker()
+    job = (await pim.get(job_url, headers=auth(tenant.key))).json()
+    text_rows = csv.reader(
+        io.StringIO(content.decode(suggested["encoding"]), newline=""), delimiter=suggested["delimiter"]
+    )
+    records = sum(1 for record in text_rows if record) - 1
+    assert job["status"] == "done", job["error_message"]
+    assert job["row_count"] == records == job["imported_count"] + job["rejected_count"]
+    assert job["imported_count"] > 0
+    errors = (await pim.get(f"{job_url}errors/", headers=auth(tenant.key))).json()
+    assert errors["count"] == job["error_count"] >= job["rejected_count"]
+    stored = (await pim.get("/api/pim/products/", params={"page_size": 1}, headers=auth(tenant.key))).json()
+    assert 0 < stored["count"] <= job["imported_count"]  # a SKU repeated in the file is one product

@@ -81,6 +81,7 @@ ACCEPTED: list[tuple[FieldType, object, object]] = [
     ("date", datetime(2026, 5, 3, 23, 0), "2026-05-03"),
     ("url", " https://example.com/a?b=c ", "https://example.com/a?b=c"),
     ("url", "HTTP://EXAMPLE.COM", "HTTP://EXAMPLE.COM"),
+    ("url", "//cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"),  # protocol-relative
     ("array", ["a", " b ", "", None, 3], ["a", "b", "3"]),
     ("array", "a|b,c", ["a", "b,c"]),
     ("array", "a; b,c", ["a", "b,c"]),

@@ -64,7 +64,7 @@ EXPECTED: dict[str, tuple[str, dict[str, tuple[str, FieldType | None]]]] = {
             "categories": ("category", "string"),
             "product_online": ("status", "string"),
             "special_price": ("special_price", "string"),
-            "base_image": ("image_url", "url"),
+            "base_image": ("base_image", "string"),  # relative paths (/m/h/…jpg): no URLs
             "additional_images": ("additional_image_urls", "array"),
             "created_at": ("created_at_value", "string"),
             "is_in_stock": ("is_in_stock", "boolean"),
@@ -85,9 +85,9 @@ EXPECTED: dict[str, tuple[str, dict[str, tuple[str, FieldType | None]]]] = {
     "medusa__product-import-template.csv": (
         ";",
         {
-            "Variant SKU": ("sku", None),
+            "Variant SKU": ("variant_sku", "string"),  # empty in this file: no row could be keyed by it
             "Product Title": ("name", None),
-            "Product Handle": ("product_handle", "string"),
+            "Product Handle": ("sku", None),
             "Price USD": ("price", "price"),
             "Price EUR": ("price_eur", "price"),
             "Variant Inventory Quantity": ("inventory_count", "number"),
@@ -144,9 +144,9 @@ EXPECTED: dict[str, tuple[str, dict[str, tuple[str, FieldType | None]]]] = {
     "shopify__jewelery.csv": (
         ",",
         {
-            "Variant SKU": ("sku", None),  # empty in this file, but the column is Shopify's sku
+            "Variant SKU": ("variant_sku", "string"),  # empty in this file: the handle keys the rows
             "Title": ("name", None),
-            "Handle": ("handle", "string"),
+            "Handle": ("sku", None),
             "Body (HTML)": ("description", "text"),
             "Vendor": ("brand", "string"),
             "Tags": ("tags", "array"),

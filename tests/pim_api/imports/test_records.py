@@ -70,3 +70,49 @@ def test_a_field_over_the_csv_modules_limit_is_a_problem_of_its_row_and_the_next
         for row in problems
         for problem in row
     )
+
+
+def variant_rows(headers: list[str], mapping: dict[str, str | None], lines: list[str]) -> list[object]:
+    reader = RowReader(CsvFormat("utf-8", ",", headers, []), mapping, SCHEMA_WITH_BRAND)
+    records = [Record(number, line.split(",")) for number, line in enumerate(lines, start=2)]
+    return [
+        (row.sku, row.name, row.change.values) if isinstance(row, ImportRow) else row
+        for row in map(reader.read, records)
+    ]
+
+
+SCHEMA_WITH_BRAND = SchemaView({"brand": "string", "size": "string"}, frozenset(), frozenset())
+SHOPIFY = ["Handle", "Title", "Vendor", "Variant SKU", "Size"]
+SHOPIFY_MAPPING: dict[str, str | None] = {
+    "Handle": None,
+    "Title": "name",
+    "Vendor": "brand",
+    "Variant SKU": "sku",
+    "Size": "size",
+}
+
+
+def test_variant_rows_are_products_of_their_own_with_their_products_values_where_they_have_none() -> None:
+    rows = variant_rows(
+        SHOPIFY,
+        SHOPIFY_MAPPING,
+        ["shirt,Shirt,Acme,S-1,S", "shirt,,,S-2,M", "shirt,,,,", "hat,Hat,,H-1,NULL", "hat,,Zeta,H-2,L"],
+    )
+    assert rows == [
+        ("S-1", "Shirt", {"brand": "Acme", "size": "S"}),
+        ("S-2", "Shirt", {"brand": "Acme", "size": "M"}),
+        [RowProblem(4, "Variant SKU", "", "no SKU: every row needs one")],  # an image row: no SKU of its own
+        ("H-1", "Hat", {}),  # NULL is no value
+        ("H-2", "Hat", {"brand": "Zeta", "size": "L"}),
+    ]
+
+
+def test_a_row_with_neither_group_value_nor_name_continues_the_product_above() -> None:
+    headers = ["name", "slug", "sku", "size"]
+    mapping: dict[str, str | None] = {"name": "name", "slug": None, "sku": "sku", "size": "size"}
+    rows = variant_rows(headers, mapping, ["Laptop,laptop,L-13,13", " , ,L-15,15", "Mouse, ,M-1,"])
+    assert rows == [
+        ("L-13", "Laptop", {"size": "13"}),
+        ("L-15", "Laptop", {"size": "15"}),
+        ("M-1", "Mouse", {}),
+    ]

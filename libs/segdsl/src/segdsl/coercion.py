@@ -208,6 +208,8 @@ def _url(value: object) -> str:
     url = value.strip()
     if any(ch.isspace() or not ch.isprintable() for ch in url):
         raise _Unfit("contains whitespace or control characters")
+    if url.startswith("//"):  # protocol-relative (CDN exports): the https the page would use
+        url = f"https:{url}"
     try:
         parts = urlsplit(url)
         host = parts.hostname

@@ -15,6 +15,14 @@ from itertools import islice
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFFED_RECORDS = 50
+# What database exports write for "no value" (MySQL's `\N`, SQL's NULL): read as an empty cell.
+NULL_MARKERS = frozenset({"NULL", "null", "\\N"})
+
+
+def is_blank(cell: str) -> bool:
+    """The cell holds no value: empty, spaces, or a database's null marker."""
+    stripped = cell.strip()
+    return not stripped or stripped in NULL_MARKERS
 
 
 class CsvFormatError(ValueError):

@@ -1,15 +1,19 @@
 """A CSV record as a product write, by the confirmed mapping: its SKU, its name, the change to its
 data (coerced by segdsl, as every product write is), or the problems that keep it out.
 
-An empty cell sets nothing: the stored value stays, as a key left out of a bulk upsert item does.
+An empty cell (or a database's NULL marker) sets nothing: the stored value stays, as a key left out
+of a bulk upsert item does. Variant rows that follow their product's row (the same handle, slug or
+group id) are products of their own, and take the product row's values for the cells they leave
+empty (its name, brand, description…), as the exports that write them that way mean.
 """
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pim_api.imports.csv_format import CsvFormat
+from pim_api.imports.csv_format import CsvFormat, is_blank
 from pim_api.imports.records import Record
+from pim_api.imports.suggestions.vocabulary import variant_group_column
 from pim_api.products.data import DataChange, SchemaView, parse_change
 from pim_api.products.schemas import MAX_NAME_LENGTH, MAX_SKU_LENGTH
 from segops_platform.text_rules import line_problem
@@ -46,10 +50,17 @@ class RowReader:
             if (target := mapping.get(header))
         ]
         self.header_of = {target: header for _, header, target in self.columns}
+        group = variant_group_column(csv_format.headers)
+        # A group column that is the sku groups nothing: its repeated rows are one product anyway.
+        self.group_column = (
+            None if group is None or mapping.get(csv_format.headers[group]) == "sku" else group
+        )
+        self._product_row: list[str] = []  # the cells of the current group's first row
+        column_of = {target: index for index, _, target in self.columns}
+        self._sku_column, self._name_column = column_of["sku"], column_of.get("name")
 
     def read(self, record: Record) -> "ImportRow | list[RowProblem]":
         """The row, or every problem found in it."""
-
         line, cells = record.line, record.cells
         if record.problem is not None:
             return [RowProblem(line, None, "", record.problem)]
@@ -59,17 +70,20 @@ class RowReader:
             return [
                 RowProblem(line, None, _printable(self.csv_format.delimiter.join(cells))[:1_000], message)
             ]
+        cells = self._with_product_values(cells)
         problems: list[RowProblem] = []
         sku, name, values = "", None, {}
         for index, header, target in self.columns:
             cell = cells[index]
             if _UNSTORABLE.search(cell):
                 problems.append(RowProblem(line, header, _printable(cell), self._unstorable(cell)))
+            elif is_blank(cell):
+                continue
             elif target == "sku":
                 sku = cell.strip()
             elif target == "name":
-                name = cell.strip() or None
-            elif cell.strip():
+                name = cell.strip()
+            else:
                 values[target] = cell
         if not sku and not problems:
             problems.append(RowProblem(line, self.header_of["sku"], "", "no SKU: every row needs one"))
@@ -82,6 +96,26 @@ class RowReader:
             field = error["path"]
             problems.append(RowProblem(line, self.header_of[field], values[field], error["message"]))
         return problems or ImportRow(line, sku, name, change)
+
+    def _with_product_values(self, cells: list[str]) -> list[str]:
+        """A variant row's cells, its empty ones filled from its product's row (but its SKU: a row
+        without one is no product). A variant row has its product's group value, or (Vendure) no
+        group value and no name of its own."""
+        if self.group_column is None:
+            return cells
+        group, product = cells[self.group_column].strip(), self._product_row
+        if group:
+            continues = bool(product) and product[self.group_column].strip() == group
+        else:
+            named = self._name_column is not None and not is_blank(cells[self._name_column])
+            continues = bool(product) and not named
+        if not continues:
+            self._product_row = cells
+            return cells
+        return [
+            inherited if is_blank(own) and index != self._sku_column else own
+            for index, (own, inherited) in enumerate(zip(cells, product, strict=True))
+        ]
 
     def _unstorable(self, cell: str) -> str:
         if "\x00" in cell:

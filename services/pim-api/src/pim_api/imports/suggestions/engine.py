@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from pim_api.imports.csv_format import is_blank
 from pim_api.imports.suggestions.headers import derived_name, parse_header
 from pim_api.imports.suggestions.inference import fit_share, infer_type
 from pim_api.imports.suggestions.matching import (
@@ -30,6 +31,9 @@ SAMPLE_VALUES = 64
 _MIN_SCORE = 0.4
 _DERIVED_CONFIDENCE = 0.5
 _EMPTY_FACTOR = 0.4
+_EMPTY_KEY_PENALTY = 0.5
+_MIN_FIT = 0.5
+_MISFIT_PENALTY = 1.0  # below any score: the column gets a derived name and the type its values have
 _BUILTINS = (SKU, NAME)
 _NO_FIELDS: Mapping[str, FieldType] = MappingProxyType({})
 
@@ -116,7 +120,7 @@ def _sampled(samples: Sequence[Sequence[str]], index: int) -> list[str]:
     """The first distinct non-empty values of a column (a short row reads as empty cells)."""
     seen: dict[str, None] = {}
     for row in samples:
-        if index < len(row) and row[index].strip() and row[index] not in seen:
+        if index < len(row) and not is_blank(row[index]) and row[index] not in seen:
             seen[row[index]] = None
             if len(seen) == SAMPLE_VALUES:
                 break
@@ -130,13 +134,33 @@ def _candidates(
     vocabulary = vocabulary_candidate(index, parsed, values)
     found = existing_candidates(index, parsed, derived_name(header), vocabulary, values, existing)
     if vocabulary is not None:
-        found.append(vocabulary)
+        found.append(_checked_by_values(vocabulary, values))
     change, note = variant_adjustment(parsed.variant, defaults)
     if not note:
         return found
     return [
         Candidate(c.column, c.target, c.field_type, c.score + change, f"{c.reason}; {note}") for c in found
     ]
+
+
+def _checked_by_values(candidate: Candidate, values: list[str]) -> Candidate:
+    """A vocabulary candidate, demoted when the sampled values speak against it: an empty column
+    keys no row (a filled, weaker spelling gets sku or name), and a type that most values do not
+    fit would make most rows errors (Magento's relative `base_image` paths are no URLs). A
+    tenant's own field is not demoted: its misfits are row errors (DESIGN.md)."""
+    if not values and candidate.target in _BUILTINS:
+        penalty, note = _EMPTY_KEY_PENALTY, "no sample values"
+    elif values and candidate.field_type is not None and fit_share(candidate.field_type, values) < _MIN_FIT:
+        penalty, note = _MISFIT_PENALTY, f"most sample values are no {candidate.field_type}"
+    else:
+        return candidate
+    return Candidate(
+        candidate.column,
+        candidate.target,
+        candidate.field_type,
+        candidate.score - penalty,
+        f"{candidate.reason}; {note}",
+    )
 
 
 def _suggested(header: str, candidate: Candidate, values: list[str]) -> ColumnSuggestion:

@@ -19,7 +19,7 @@ A spelling's strength (0..1) ranks columns competing for one target. Choices wor
   published, so that 2 is not a row error. Akeneo `enabled` and PrestaShop `Active (0/1)` are 1/0: published.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -223,3 +223,19 @@ TARGETS: Mapping[str, Target] = MappingProxyType(
 )
 # Normalised header key -> (target, strength).
 SPELLINGS: Mapping[str, tuple[str, float]] = _spellings()
+
+# Columns that tie variant rows to their product (Shopify `Handle`, Medusa `Product Handle`, Spree
+# `slug`, ikas `Ürün Grup ID`, Google Merchant Center `item_group_id`, Amazon `parent_sku`): rows
+# that follow one another with the same value are one product's variants.
+_VARIANT_GROUP_KEYS = frozenset(
+    parse_header(spelling).key
+    for spelling in ("handle", "product handle", "slug", "item group id", "parent sku", "urun grup id")
+)
+
+
+def variant_group_column(headers: Sequence[str]) -> int | None:
+    """The position of the column that groups variant rows, if the file has one."""
+    return next(
+        (index for index, header in enumerate(headers) if parse_header(header).key in _VARIANT_GROUP_KEYS),
+        None,
+    )
