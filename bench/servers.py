@@ -6,7 +6,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 
 import httpx
 
@@ -18,9 +19,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: list[str], health_url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+def serving(
+    command: list[str], health_url: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
-        command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 30
@@ -34,7 +40,7 @@ def serving(command: list[str], health_url: str, env: dict[str, str] | None = No
                 stderr = process.stderr.read().decode() if process.stderr else ""
                 raise SystemExit(f"{command[0]} did not start:\n{stderr[-2000:]}")
             time.sleep(0.1)
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -42,3 +48,31 @@ def serving(command: list[str], health_url: str, env: dict[str, str] | None = No
 
 def venv_command(name: str) -> str:
     return os.path.join(os.path.dirname(sys.executable), name)
+
+
+@dataclass(frozen=True)
+class Stack:
+    pim_url: str
+    segment_url: str
+    worker: subprocess.Popen[bytes]
+
+
+@contextmanager
+def stack(env: dict[str, str]) -> Iterator[Stack]:
+    """pim-api, segment-api and the worker as processes."""
+    pim_port, segment_port, worker_port = free_port(), free_port(), free_port()
+    pim_url, segment_url = f"http://127.0.0.1:{pim_port}", f"http://127.0.0.1:{segment_port}"
+    env = {
+        **env,
+        "PIM_API_PORT": str(pim_port),
+        "SEGMENT_API_PORT": str(segment_port),
+        "WORKER_HEALTH_PORT": str(worker_port),
+        "PIM_API_URL": pim_url,
+    }
+    with ExitStack() as processes:
+        processes.enter_context(serving([venv_command("segops-pim-api")], f"{pim_url}/healthz", env))
+        processes.enter_context(serving([venv_command("segops-segment-api")], f"{segment_url}/healthz", env))
+        worker = processes.enter_context(
+            serving([venv_command("segops-worker")], f"http://127.0.0.1:{worker_port}/healthz", env)
+        )
+        yield Stack(pim_url, segment_url, worker)

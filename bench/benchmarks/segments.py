@@ -13,8 +13,7 @@ import json
 import statistics
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -29,8 +28,9 @@ from bench.clickhouse import ClickHouse
 from bench.context import BenchContext
 from bench.environment import BenchTenant, create_tenant
 from bench.loading import load_rows
+from bench.polling import until
 from bench.results import Figure, Result, Target
-from bench.servers import free_port, serving, venv_command
+from bench.servers import stack
 from segdsl import insert_rows_sql, json_each_row, replica_row
 from segops_platform.database import postgres_dsn
 
@@ -94,14 +94,6 @@ async def interleaved_p95s(
     return project_p95s, baseline_p95s
 
 
-async def until(check: Callable[[], Awaitable[bool]], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"segments: {what}: not within {seconds:g} s")
-        await asyncio.sleep(POLL_SECONDS)
-
-
 def most_common_tag(jsonl: Path, sample: int = 20_000) -> str:
     with jsonl.open() as lines:
         counts = Counter(tag for line in islice(lines, sample) for tag in json.loads(line).get("tags", []))
@@ -141,27 +133,6 @@ class Bench:
         return answer
 
 
-@contextmanager
-def services(env: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """pim-api, segment-api and the worker as processes; the two APIs' base URLs."""
-    pim_port, segment_port, worker_port = free_port(), free_port(), free_port()
-    pim_url, segment_url = f"http://127.0.0.1:{pim_port}", f"http://127.0.0.1:{segment_port}"
-    env = {
-        **env,
-        "PIM_API_PORT": str(pim_port),
-        "SEGMENT_API_PORT": str(segment_port),
-        "WORKER_HEALTH_PORT": str(worker_port),
-        "PIM_API_URL": pim_url,
-    }
-    with ExitStack() as stack:
-        stack.enter_context(serving([venv_command("segops-pim-api")], f"{pim_url}/healthz", env))
-        stack.enter_context(serving([venv_command("segops-segment-api")], f"{segment_url}/healthz", env))
-        stack.enter_context(
-            serving([venv_command("segops-worker")], f"http://127.0.0.1:{worker_port}/healthz", env)
-        )
-        yield pim_url, segment_url
-
-
 async def new_tenant(pim: httpx.AsyncClient, name: str) -> BenchTenant:
     tenant = create_tenant(name)
     schema = {"fields": SCHEMA_FIELDS}
@@ -170,8 +141,8 @@ async def new_tenant(pim: httpx.AsyncClient, name: str) -> BenchTenant:
 
 
 def run(context: BenchContext) -> list[Result]:
-    with services(context.env) as (pim_url, segment_url):
-        return asyncio.run(_run(context, pim_url, segment_url))
+    with stack(context.env) as services:
+        return asyncio.run(_run(context, services.pim_url, services.segment_url))
 
 
 async def _run(context: BenchContext, pim_url: str, segment_url: str) -> list[Result]:
