@@ -48,7 +48,7 @@ def rows_of(content: bytes, encoding: str = "utf-8") -> list[ImportRow | list[Ro
 def test_what_postgres_cannot_store_is_a_row_problem_at_its_column() -> None:
     content = b"sku,title,body\nA,ok,ok\nB,bad \xff byte,ok\nC,ok,nul \x00 here\n"
     first, second, third = rows_of(content)
-    assert isinstance(first, ImportRow) and first.change.values == {"description": "ok"}
+    assert isinstance(first, ImportRow) and first.values == {"description": "ok"}
     assert second == [
         RowProblem(
             3,
@@ -76,7 +76,7 @@ def variant_rows(headers: list[str], mapping: dict[str, str | None], lines: list
     reader = RowReader(CsvFormat("utf-8", ",", headers, []), mapping, SCHEMA_WITH_BRAND)
     records = [Record(number, line.split(",")) for number, line in enumerate(lines, start=2)]
     return [
-        (row.sku, row.name, row.change.values) if isinstance(row, ImportRow) else row
+        (row.sku, row.name, row.values) if isinstance(row, ImportRow) else row
         for row in map(reader.read, records)
     ]
 

@@ -10,13 +10,41 @@ empty (its name, brand, description…), as the exports that write them that way
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from pim_api.imports.csv_format import CsvFormat, is_blank
+from pim_api.imports.csv_format import NULL_MARKERS, CsvFormat, is_blank
 from pim_api.imports.records import Record
 from pim_api.imports.suggestions.vocabulary import variant_group_column
-from pim_api.products.data import DataChange, SchemaView, parse_change
+from pim_api.products.data import SchemaView
 from pim_api.products.schemas import MAX_NAME_LENGTH, MAX_SKU_LENGTH
+from segdsl import FieldType
+from segdsl.coercion import CoercionError, coerce
 from segops_platform.text_rules import line_problem
+
+MEMO_MAX_LENGTH = 64
+MEMO_MAX_ENTRIES = 100_000
+
+
+class Coercer:
+    """segdsl's coercion of one column's cells, remembered for short cells: brands, flags, sizes,
+    dates and prices repeat across a catalog, and each distinct one is coerced once."""
+
+    def __init__(self, field_type: FieldType) -> None:
+        self.field_type = field_type
+        self.known: dict[str, tuple[Any, str | None]] = {}
+
+    def __call__(self, cell: str) -> tuple[Any, str | None]:
+        """The coerced value, or why the cell does not fit the type."""
+        found = self.known.get(cell)
+        if found is None:
+            try:
+                found = (coerce(self.field_type, cell), None)
+            except CoercionError as error:
+                found = (None, str(error))
+            if len(cell) <= MEMO_MAX_LENGTH and len(self.known) < MEMO_MAX_ENTRIES:
+                self.known[cell] = found
+        return found
+
 
 # What Postgres cannot store: NUL, and the lone surrogates undecodable bytes were read as.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -30,12 +58,11 @@ class RowProblem:
     message: str
 
 
-@dataclass
-class ImportRow:
+class ImportRow(NamedTuple):  # a tuple: one per row of the file
     line: int
     sku: str
     name: str | None  # None: the stored product's (a new product needs one)
-    change: DataChange
+    values: dict[str, Any]  # the fields the row sets, coerced
 
 
 class RowReader:
@@ -50,6 +77,9 @@ class RowReader:
             if (target := mapping.get(header))
         ]
         self.header_of = {target: header for _, header, target in self.columns}
+        self.coercers = {
+            target: Coercer(schema.types[target]) for _, _, target in self.columns if target in schema.types
+        }
         group = variant_group_column(csv_format.headers)
         # A group column that is the sku groups nothing: its repeated rows are one product anyway.
         self.group_column = (
@@ -73,29 +103,31 @@ class RowReader:
         cells = self._with_product_values(cells)
         problems: list[RowProblem] = []
         sku, name, values = "", None, {}
+        unstorable = _UNSTORABLE.search("".join(cells)) is not None  # one scan; each cell only then
         for index, header, target in self.columns:
             cell = cells[index]
-            if _UNSTORABLE.search(cell):
-                problems.append(RowProblem(line, header, _printable(cell), self._unstorable(cell)))
-            elif is_blank(cell):
+            stripped = cell.strip()
+            if not stripped or stripped in NULL_MARKERS:
                 continue
+            if unstorable and _UNSTORABLE.search(cell):
+                problems.append(RowProblem(line, header, _printable(cell), self._unstorable(cell)))
             elif target == "sku":
-                sku = cell.strip()
+                sku = stripped
             elif target == "name":
-                name = cell.strip()
+                name = stripped
             else:
-                values[target] = cell
+                value, problem = self.coercers[target](cell)
+                if problem is None:
+                    values[target] = value
+                else:
+                    problems.append(RowProblem(line, header, cell, problem))
         if not sku and not problems:
             problems.append(RowProblem(line, self.header_of["sku"], "", "no SKU: every row needs one"))
         elif problem := sku and line_problem(sku, MAX_SKU_LENGTH):
             problems.append(RowProblem(line, self.header_of["sku"], sku, f"the SKU {problem}"))
         if name is not None and (problem := line_problem(name, MAX_NAME_LENGTH)):
             problems.append(RowProblem(line, self.header_of["name"], name, f"the name {problem}"))
-        change = parse_change(values, self.schema, "")
-        for error in change.errors:
-            field = error["path"]
-            problems.append(RowProblem(line, self.header_of[field], values[field], error["message"]))
-        return problems or ImportRow(line, sku, name, change)
+        return problems or ImportRow(line, sku, name, values)
 
     def _with_product_values(self, cells: list[str]) -> list[str]:
         """A variant row's cells, its empty ones filled from its product's row (but its SKU: a row

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pim_api.imports.repository import ImportRunRepository
 from pim_api.imports.rows import ImportRow, RowProblem, RowReader
-from pim_api.products.data import DataChange, missing_required
+from pim_api.products.data import missing_required
 from pim_api.products.repository import ProductRepository
 
 
@@ -52,7 +52,7 @@ class BatchWriter:
         depending = [
             sku
             for sku, entry in merged.items()
-            if entry.row.name is None or not schema.required <= entry.row.change.values.keys()
+            if entry.row.name is None or not schema.required <= entry.row.values.keys()
         ]
         products = ProductRepository(self.session)
         stored = await products.lock_by_skus(self.tenant_id, depending) if depending else {}
@@ -62,7 +62,7 @@ class BatchWriter:
         for sku, entry in merged.items():
             current = stored.get(sku)
             name = entry.row.name or (current.name if current else None)
-            data = entry.row.change.applied_to(current.data if current else {})
+            data = {**current.data, **entry.row.values} if current else entry.row.values
             found = self._whole_row_problems(entry.row, name, data)
             if found:
                 problems += found
@@ -70,7 +70,7 @@ class BatchWriter:
                 continue
             skus.append(sku)
             names.append(name)
-            patches.append(entry.row.change.patch if current else data)
+            patches.append(entry.row.values)  # merged into the stored data by the upsert
         if skus:
             await products.upsert_many(self.tenant_id, skus, names, patches)  # type: ignore[arg-type]
         if problems:
@@ -119,8 +119,8 @@ def _merge_repeats(rows: list[ImportRow]) -> dict[str, _Merged]:
         if earlier is None:
             merged[row.sku] = _Merged(row, [row.line])
             continue
-        change = DataChange(values={**earlier.row.change.values, **row.change.values})  # no row removes
-        earlier.row = ImportRow(row.line, row.sku, row.name or earlier.row.name, change)
+        values = {**earlier.row.values, **row.values}
+        earlier.row = ImportRow(row.line, row.sku, row.name or earlier.row.name, values)
         earlier.lines.append(row.line)
     return merged
 
