@@ -202,6 +202,11 @@ def _date(value: object) -> str:
         raise _Unfit(str(error)) from None
 
 
+def _is_stored_item(item: object) -> bool:
+    """An array item in its normalised form: non-empty text without NUL or surrounding spaces."""
+    return type(item) is str and item != "" and item.strip() == item and "\x00" not in item
+
+
 def _url(value: object) -> str:
     if not isinstance(value, str):
         raise _Unfit(f"expected a URL, got {_kind(value)}")
@@ -223,6 +228,8 @@ def _url(value: object) -> str:
 
 
 def _array(value: object) -> list[str]:
+    if type(value) is list and all(_is_stored_item(item) for item in value):
+        return list(value)  # already normalised: the stored form, as the replica sync reads it
     if isinstance(value, str):
         delimiter = next((d for d in _ARRAY_DELIMITERS if d in value), None)
         items: list[object] = list(value.split(delimiter)) if delimiter else [value]

@@ -22,7 +22,7 @@ from segdsl.coercion import CoercionError, coerce
 from segops_platform.text_rules import line_problem
 
 MEMO_MAX_LENGTH = 64
-MEMO_MAX_ENTRIES = 100_000
+MEMO_MAX_ENTRIES = 4_096  # per column: the repeating values, not every distinct one
 
 
 class Coercer:
