@@ -304,3 +304,37 @@ async def test_every_real_export_imports_with_every_row_imported_or_reported(
     assert errors["count"] == job["error_count"] >= job["rejected_count"]
     stored = (await pim.get("/api/pim/products/", params={"page_size": 1}, headers=auth(tenant.key))).json()
     assert 0 < stored["count"] <= job["imported_count"]  # a SKU repeated in the file is one product
+
+
+async def test_a_run_resumed_inside_a_variant_group_still_fills_its_rows_from_the_product_row(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey
+) -> None:
+    content = b"Handle,Variant SKU,Title,Brand\nshirt,S-1,Shirt,Acme\nshirt,S-2,,\nshirt,S-3,,\n"
+    job_id: int = (await uploaded(pim, tenant, content))["job_id"]
+    mapping = {"Handle": None, "Variant SKU": "sku", "Title": "name", "Brand": "brand"}
+    confirm = await pim.post(
+        f"/api/pim/import/{job_id}/confirm/",
+        json={"mapping": mapping, "schema": FIELDS},
+        headers=auth(tenant.key),
+    )
+    assert confirm.status_code == 200, confirm.text
+
+    async def crash() -> None:
+        raise RuntimeError("the worker dies after the first batch")
+
+    sessionmaker = pim_app.state.sessionmaker
+    with pytest.raises(RuntimeError):
+        await run_import(sessionmaker, tenant.tenant_id, job_id, RunSettings(batch_rows=2), crash)
+
+    async def nothing() -> None:
+        pass
+
+    await run_import(
+        sessionmaker, tenant.tenant_id, job_id, RunSettings(batch_rows=2, stale_seconds=0), nothing
+    )
+    job = await job_of(pim, tenant, job_id)
+    assert (job["status"], job["imported_count"], job["rejected_count"]) == ("done", 3, 0)
+    products = await products_of(pim, tenant)
+    assert {sku: (product["name"], product["data"]) for sku, product in products.items()} == {
+        sku: ("Shirt", {"brand": "Acme"}) for sku in ("S-1", "S-2", "S-3")
+    }

@@ -129,6 +129,11 @@ class RowReader:
             problems.append(RowProblem(line, self.header_of["name"], name, f"the name {problem}"))
         return problems or ImportRow(line, sku, name, values)
 
+    def skip(self, record: Record) -> None:
+        """Pass a record already imported (a resumed run): only its part in a variant group counts."""
+        if record.problem is None and len(record.cells) == len(self.csv_format.headers):
+            self._with_product_values(record.cells)
+
     def _with_product_values(self, cells: list[str]) -> list[str]:
         """A variant row's cells, its empty ones filled from its product's row (but its SKU: a row
         without one is no product). A variant row has its product's group value, or (Vendure) no

@@ -103,7 +103,7 @@ class _Run:
                         self.tenant_id, self.job_id, self.attempt, row_count
                     )
             done = job.imported_count + job.rejected_count
-            batches = _batches(islice(file_records(), done, None), reader, self.settings.batch_rows)
+            batches = _batches(file_records(), reader, self.settings.batch_rows, skipped=done)
             started = done
             upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
             try:
@@ -164,8 +164,10 @@ class _Run:
         log.info("import_ended", import_job=self.job_id, status=status, message=message)
 
 
-def _batches(source: Iterator[Record], reader: RowReader, size: int) -> Iterator[Batch]:
-    """The records read into batches of `size` records."""
+def _batches(source: Iterator[Record], reader: RowReader, size: int, skipped: int) -> Iterator[Batch]:
+    """The records after the first `skipped` (done by an earlier run) read into batches of `size`."""
+    for record in islice(source, skipped):
+        reader.skip(record)
     while chunk := list(islice(source, size)):
         batch = Batch()
         for record in chunk:
