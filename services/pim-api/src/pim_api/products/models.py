@@ -1,3 +1,21 @@
+"""The product table, and what the database does on every write to it.
+
+Each INSERT, UPDATE and DELETE on `pim.products`, whichever code or SQL makes it, fires
+statement-level triggers (transition tables, one statement each) that keep these in step, in the
+same transaction:
+
+- `pim.product_value_counts`: exact counts of each counted field's values, for the product list
+  and facets (migration 0003; read by `products/counts.py`);
+- a `pg_notify` on `pim_product_changes` after updates and deletes, which evicts cached product
+  documents (0004; heard by `products/cache.py`);
+- `pim.product_names`: lowercased names under a trigram index, for `?q=` (0005; searched by
+  `products/repository.py`);
+- `pim.product_outbox`: one row per write, the sync's queue to ClickHouse (0006; read by
+  `outbox/reader.py`).
+
+The migrations are in `pim_api/migrations/versions/`, numbered as above.
+"""
+
 from datetime import datetime
 from typing import Any
 

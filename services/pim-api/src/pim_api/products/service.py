@@ -1,8 +1,8 @@
 """Product rules: validation against the tenant schema, merges, all-or-nothing bulk writes.
 
-Callers own the transaction (one per request). Versions and outbox rows are written by the
-database itself (the version sequence and triggers, migrations 0002 and 0006), in the same
-statement as the write.
+Callers own the transaction (one per request). Versions, outbox rows, value counts and the name
+index are written by the database itself (the version sequence and triggers: the list is in
+`products/models.py`), in the same statement as the write.
 """
 
 from dataclasses import dataclass
