@@ -64,10 +64,17 @@ class ProductValues:
         return self.arrays.get(prop, ())
 
 
+# The replica bucket of each field type: text and url apart from the short strings.
+_BUCKET_OF: Mapping[FieldType, ValueType | Literal["text"]] = {
+    field_type: "text" if field_type in LONG_STRING_TYPES else value_type
+    for field_type, value_type in VALUE_TYPE_OF.items()
+}
+_BUCKETS = frozenset(_BUCKET_OF.values())
+
+
 def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) -> ProductValues:
     """The values of a product in the PIM's shape (`id`, `sku`, `name`, `source`, `data`, ...)."""
-    buckets: dict[ValueType | Literal["text"], dict[str, Any]] = {kind: {} for kind in VALUE_TYPE_OF.values()}
-    buckets["text"] = {}
+    buckets: dict[ValueType | Literal["text"], dict[str, Any]] = {kind: {} for kind in _BUCKETS}
     data = product.get("data") or {}
     for name, field_type in schema.items():
         raw = data.get(name)
@@ -79,8 +86,7 @@ def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) 
             continue  # a value that does not fit the schema counts as not set
         if value == "" or value == []:
             continue
-        bucket = "text" if field_type in LONG_STRING_TYPES else VALUE_TYPE_OF[field_type]
-        buckets[bucket][name] = _bucket_value(field_type, value)
+        buckets[_BUCKET_OF[field_type]][name] = _bucket_value(field_type, value)
     return ProductValues(
         product_id=int(product["id"]),
         sku=str(product["sku"]),

@@ -185,7 +185,8 @@ def insert_rows_sql(database: str) -> str:
 
 
 def _datetime_text(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    """YYYY-MM-DD hh:mm:ss (moments are UTC and within 1970-2105: see product_values)."""
+    return moment.isoformat(" ", "seconds")[:19]
 
 
 def _float_bits(number: float) -> int:
