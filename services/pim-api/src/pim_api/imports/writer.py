@@ -58,13 +58,15 @@ class BatchWriter:
         stored = await products.lock_by_skus(self.tenant_id, depending) if depending else {}
         problems = list(batch.problems)
         rejected = batch.rejected
-        skus, names, patches = [], [], []
+        skus: list[str] = []
+        names: list[str] = []
+        patches: list[dict[str, Any]] = []
         for sku, entry in merged.items():
             current = stored.get(sku)
             name = entry.row.name or (current.name if current else None)
             data = {**current.data, **entry.row.values} if current else entry.row.values
             found = self._whole_row_problems(entry.row, name, data)
-            if found:
+            if found or name is None:  # (a missing name is among those found)
                 problems += found
                 rejected += len(entry.lines)
                 continue
@@ -72,7 +74,7 @@ class BatchWriter:
             names.append(name)
             patches.append(entry.row.values)  # merged into the stored data by the upsert
         if skus:
-            await products.upsert_many(self.tenant_id, skus, names, patches)  # type: ignore[arg-type]
+            await products.upsert_many(self.tenant_id, skus, names, patches)
         if problems:
             await self._record(problems)
         return await ImportRunRepository(self.session).beat(
