@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pim_api.imports.models import ImportJobRow
 from pim_api.imports.repository import ImportJobRepository
 from pim_api.imports.schemas import ImportConfirm
+from pim_api.imports.suggestions.vocabulary import NAME, SKU
 from pim_api.schema.schemas import ProductSchemaIn
 from pim_api.schema.service import ProductSchemaService, duplicate_names
 from segops_platform.auth.tenant_directory import Tenant
@@ -17,7 +18,7 @@ from segops_platform.errors import BadRequest, NotFound
 from segops_platform.jobs import enqueue_hint
 
 IMPORT_JOB = "import_csv"
-BUILT_IN_TARGETS = ("sku", "name")
+BUILT_IN_TARGETS = (SKU, NAME)  # the product's own columns; every other target is a schema field
 
 
 async def queue_import(redis: ArqRedis, tenant_id: int, job_id: int, occasion: str = "confirmed") -> None:

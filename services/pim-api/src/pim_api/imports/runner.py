@@ -18,6 +18,7 @@ from itertools import islice
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from pim_api.imports.confirm import BUILT_IN_TARGETS
 from pim_api.imports.csv_format import CsvFormat
 from pim_api.imports.models import ImportJobRow
 from pim_api.imports.records import ChunkStream, Record, records
@@ -134,7 +135,7 @@ class _Run:
         gone = sorted(
             target
             for target in job.mapping.values()
-            if target is not None and target not in ("sku", "name") and target not in view.types
+            if target is not None and target not in BUILT_IN_TARGETS and target not in view.types
         )
         if gone:
             raise ImportFailed(
