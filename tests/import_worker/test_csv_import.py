@@ -21,10 +21,12 @@ from pim_api.imports.csv_format import CsvFormat
 from pim_api.imports.repository import ImportRunRepository
 from pim_api.imports.rows import RowReader
 from pim_api.imports.runner import RunSettings, run_import
-from pim_api.imports.writer import Batch, BatchWriter
+from pim_api.imports.writer import Batch, BatchWriter, Written
 from pim_api.products.data import SchemaView
 from pim_api.tenancy.service import IssuedKey
+from tests.import_worker.test_relay import live, outbox_size, replica, stored
 from tests.pim_api.imports.test_upload import CATALOGS, uploaded
+from tests.pim_api.test_value_counts import assert_counts_match
 from tests.support import SchemaTenantFactory, TenantFactory, auth
 
 FIELDS = [
@@ -89,10 +91,10 @@ async def errors_of(pim: httpx.AsyncClient, tenant: IssuedKey, job_id: int) -> l
 
 
 async def test_rows_are_upserted_by_sku_and_each_bad_row_is_reported_where_it_is(
-    pim: httpx.AsyncClient, tenant: IssuedKey, run_worker: Callable[[], Awaitable[None]]
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey, run_worker: Callable[[], Awaitable[None]]
 ) -> None:
-    stored = {"sku": "A-2", "name": "Old beta", "data": {"brand": "Old", "tags": ["kept"]}}
-    assert (await pim.post("/api/pim/products/", json=stored, headers=auth(tenant.key))).status_code == 201
+    existing = {"sku": "A-2", "name": "Old beta", "data": {"brand": "Old", "tags": ["kept"]}}
+    assert (await pim.post("/api/pim/products/", json=existing, headers=auth(tenant.key))).status_code == 201
     job_id = await confirmed(pim, tenant, DEFECTS)
     await run_worker()
     job = await job_of(pim, tenant, job_id)
@@ -134,6 +136,12 @@ async def test_rows_are_upserted_by_sku_and_each_bad_row_is_reported_where_it_is
         (9, "Title", "", "a new product needs a name"),
         (11, "Published", "maybe", "'maybe' is not a valid boolean: expected true/false, yes/no, y/n or 1/0"),
     ]
+    await assert_counts_match(pim_app, tenant)  # the import counted what it created, the trigger the rest
+    # A-1 was created by the import, which wrote its replica row; A-2 was updated: the relay's.
+    rows = await replica(tenant.tenant_id)
+    assert live(rows) == await stored(pim_app, tenant.tenant_id)
+    assert (rows["A-1"]["str_vals"], rows["A-1"]["num_vals"]) == (["Zeta"], [12.5])
+    assert await outbox_size(pim_app, tenant.tenant_id) == 0
 
 
 async def test_errors_are_paged_in_file_order_and_another_tenants_job_is_not_found(
@@ -166,7 +174,7 @@ async def test_a_stopped_run_resumes_after_its_last_committed_batch_and_an_old_r
     settings = RunSettings(batch_rows=3, heartbeat_seconds=60, stale_seconds=3_600)
     batches = 0
 
-    async def crash_after_two_batches() -> None:
+    async def crash_after_two_batches(_: Written) -> None:
         nonlocal batches
         batches += 1
         if batches == 2:
@@ -192,10 +200,10 @@ async def test_a_stopped_run_resumes_after_its_last_committed_batch_and_an_old_r
     async with sessionmaker.begin() as session:
         assert await ImportRunRepository(session).claim(tenant.tenant_id, job_id, stale_seconds=0) == 2
     async with sessionmaker.begin() as session:
-        assert not await BatchWriter(session, tenant.tenant_id, job_id, 1, reader).write(Batch())
-        assert await BatchWriter(session, tenant.tenant_id, job_id, 2, reader).write(Batch())
+        assert await BatchWriter(session, tenant.tenant_id, job_id, 1, reader).write(Batch()) is None
+        assert await BatchWriter(session, tenant.tenant_id, job_id, 2, reader).write(Batch()) is not None
 
-    async def nothing() -> None:
+    async def nothing(_: Written) -> None:
         pass
 
     await run_import(
@@ -319,14 +327,14 @@ async def test_a_run_resumed_inside_a_variant_group_still_fills_its_rows_from_th
     )
     assert confirm.status_code == 200, confirm.text
 
-    async def crash() -> None:
+    async def crash(_: Written) -> None:
         raise RuntimeError("the worker dies after the first batch")
 
     sessionmaker = pim_app.state.sessionmaker
     with pytest.raises(RuntimeError):
         await run_import(sessionmaker, tenant.tenant_id, job_id, RunSettings(batch_rows=2), crash)
 
-    async def nothing() -> None:
+    async def nothing(_: Written) -> None:
         pass
 
     await run_import(

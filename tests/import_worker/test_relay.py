@@ -16,11 +16,12 @@ from import_worker import relay
 from import_worker.context import Context, resources
 from import_worker.relay import relay_outbox
 from import_worker.settings import WorkerConfig
+from pim_api.imports.writer import Written
 from pim_api.main import create_app as create_pim_app
-from pim_api.outbox.reader import OutboxReader
+from pim_api.outbox.reader import OutboxReader, outbox_position
 from pim_api.settings import PimSettings
 from pim_api.tenancy.service import IssuedKey
-from segdsl import product_version_of
+from segdsl import FieldType, product_version_of
 from segment_api.clickhouse.client import create_clickhouse_client
 from tests.support import FIELDS, SchemaTenantFactory, auth
 
@@ -190,4 +191,41 @@ async def test_with_redis_down_writes_succeed_and_the_sweep_relays_them(
             await write_catalog(pim_without_redis, tenant)
     assert await outbox_size(pim_app, tenant.tenant_id) == WRITES
     await relay_outbox(worker_context)  # what the cron sweep runs
+    assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)
+
+
+async def written_by_import(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey, sku: str, types: dict[str, FieldType]
+) -> Written:
+    """A product created (with its outbox row), handed over as an import's batch that created it."""
+    async with pim_app.state.sessionmaker() as session:
+        position = await outbox_position(session)
+    body = {"sku": sku, "name": sku.title(), "data": {"brand": "Nike", "price": "€1.299,00"}}
+    assert (await pim.post(PRODUCTS, json=body, headers=auth(tenant.key))).status_code == 201
+    [row] = await postgres(
+        pim_app,
+        "SELECT id, sku, name, source, version, created_at, updated_at, data FROM pim.products "
+        f"WHERE tenant_id = :tenant_id AND sku = '{sku}'",
+        tenant.tenant_id,
+    )
+    return Written([{**row._asdict(), "ai_readability_score": None}], 0, types, position)
+
+
+async def test_an_imports_new_products_reach_the_replica_at_once_unless_their_fields_changed(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey, worker_context: Context
+) -> None:
+    types = {field["name"]: field["type"] for field in FIELDS}
+    await relay.relay_created(
+        worker_context, tenant.tenant_id, await written_by_import(pim, pim_app, tenant, "fresh", types)
+    )
+    rows = await replica(tenant.tenant_id)
+    assert (rows["fresh"]["num_keys"], rows["fresh"]["num_vals"]) == (["price"], [1299.0])
+    assert await outbox_size(pim_app, tenant.tenant_id) == 0  # relayed: its outbox row is gone
+
+    # Coerced for other field types than the tenant's now: left to the relay, which types it anew.
+    stale = await written_by_import(pim, pim_app, tenant, "stale", {**types, "price": "text"})
+    await relay.relay_created(worker_context, tenant.tenant_id, stale)
+    assert "stale" not in await replica(tenant.tenant_id)
+    assert await outbox_size(pim_app, tenant.tenant_id) == 1
+    await relay_outbox(worker_context)
     assert live(await replica(tenant.tenant_id)) == await stored(pim_app, tenant.tenant_id)

@@ -1,12 +1,14 @@
 """The counts kept on write equal live counts after every kind of write, and follow schema changes."""
 
+import json
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from pim_api.facets.repository import FacetRepository
-from pim_api.products.counts import ValueCounts
+from pim_api.products.counts import ValueCounts, counted_entries
 from pim_api.products.query import ProductFilter
 from pim_api.products.repository import ProductRepository
 from pim_api.tenancy.service import IssuedKey
@@ -105,3 +107,28 @@ async def test_a_field_becomes_counted_or_stops_being_counted_with_the_schema(
     async with pim_app.state.sessionmaker() as session:
         left = await ValueCounts(session).top_values(tenant.tenant_id, ["brand"], ["tags"], 100)
     assert left == []
+
+
+# Data as segdsl coerces it, at the edges of what is counted.
+COERCED_DATA: list[dict[str, Any]] = [
+    {},
+    {"brand": "Nike", "tags": ["running", "trail", "running"], "published": True, "price": "10.00"},
+    {"brand": "", "tags": [], "published": False},
+    {"brand": "x" * 200, "tags": ["y" * 200, "z" * 201]},
+    {"brand": "é" * 201, "tags": ["Ünï", "ünï", "🏃"]},
+    {"brand": "a\tb\nc", "tags": ["a,b", " spaced "], "other": "not counted"},
+]
+
+
+async def test_the_writers_count_of_its_inserts_is_the_triggers(pim_app: FastAPI) -> None:
+    fields = ["brand", "tags", "published"]
+    async with pim_app.state.sessionmaker() as session:
+        for data in COERCED_DATA:
+            in_sql = await session.execute(
+                text("SELECT field, kind, value FROM pim.counted_entries(CAST(:data AS jsonb), :fields)"),
+                {"data": json.dumps(data), "fields": fields},
+            )
+            assert sorted(counted_entries(data, fields)) == sorted(
+                (field, kind.decode() if isinstance(kind, bytes) else kind, value)
+                for field, kind, value in in_sql
+            ), data

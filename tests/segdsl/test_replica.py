@@ -3,7 +3,19 @@
 import json
 import struct
 
-from segdsl import FieldType, insert_rows_sql, json_each_row, replica_row, tombstone_row
+from hypothesis import given, settings
+from pydantic_core import to_json
+
+from segdsl import (
+    CoercionError,
+    FieldType,
+    coerce,
+    insert_rows_sql,
+    json_each_row,
+    replica_row,
+    tombstone_row,
+)
+from tests.segdsl.strategies import Scenario, scenarios
 
 SCHEMA: dict[str, FieldType] = {
     "brand": "string",
@@ -116,3 +128,22 @@ def test_rows_are_one_json_object_a_line() -> None:
     assert body.count("\n") == 1
     assert [json.loads(line) for line in body.split("\n")] == rows
     assert insert_rows_sql("segmentation") == "INSERT INTO `segmentation`.products FORMAT JSONEachRow"
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(definitions=0))
+def test_a_product_written_coerced_makes_the_row_its_stored_form_makes(scenario: Scenario) -> None:
+    """The import's shortcut (`coerced=True`, its values as it coerced them) against the relay's
+    way (the stored JSON read back and coerced again)."""
+    for product in scenario.products:
+        coerced = {}
+        for name, raw in product["data"].items():
+            try:
+                coerced[name] = coerce(scenario.schema[name], raw)
+            except CoercionError:
+                continue
+        written = {**product, "data": coerced}
+        stored = {**product, "data": json.loads(to_json(coerced))}
+        assert replica_row(written, scenario.schema, tenant_id=3, version=5, coerced=True) == replica_row(
+            stored, scenario.schema, tenant_id=3, version=5
+        )

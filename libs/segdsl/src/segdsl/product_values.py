@@ -5,6 +5,7 @@ values, so "set" means the same on both sides: a schema field is set when its va
 null, coerces to the field's type, and is not "" (string/text/url) or [] (array).
 """
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -65,11 +66,11 @@ class ProductValues:
 
 
 # The replica bucket of each field type: text and url apart from the short strings.
-_BUCKET_OF: Mapping[FieldType, ValueType | Literal["text"]] = {
+BUCKET_OF: Mapping[FieldType, ValueType | Literal["text"]] = {
     field_type: "text" if field_type in LONG_STRING_TYPES else value_type
     for field_type, value_type in VALUE_TYPE_OF.items()
 }
-_BUCKETS = frozenset(_BUCKET_OF.values())
+_BUCKETS = frozenset(BUCKET_OF.values())
 
 
 def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) -> ProductValues:
@@ -84,17 +85,11 @@ def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) 
             value = coerce(field_type, raw)
         except CoercionError:
             continue  # a value that does not fit the schema counts as not set
-        if value == "" or value == []:
+        if is_unset(value):
             continue
-        buckets[_BUCKET_OF[field_type]][name] = _bucket_value(field_type, value)
-    return ProductValues(
-        product_id=int(product["id"]),
-        sku=str(product["sku"]),
-        name=str(product.get("name") or ""),
-        source=str(product.get("source") or ""),
-        created_at=_timestamp(product.get("created_at")),
-        updated_at=_timestamp(product.get("updated_at")),
-        ai_readability_score=_score(product.get("ai_readability_score")),
+        buckets[BUCKET_OF[field_type]][name] = bucket_value(field_type, value)
+    return product_identity(
+        product,
         strings=buckets["string"],
         texts=buckets["text"],
         numbers=buckets["number"],
@@ -104,7 +99,26 @@ def product_values(product: Mapping[str, Any], schema: Mapping[str, FieldType]) 
     )
 
 
-def _bucket_value(field_type: FieldType, value: Coerced) -> object:
+def product_identity(product: Mapping[str, Any], **buckets: Mapping[str, Any]) -> ProductValues:
+    """The built-in values of a product in the PIM's shape, with the given buckets of field values."""
+    return ProductValues(
+        product_id=int(product["id"]),
+        sku=str(product["sku"]),
+        name=str(product.get("name") or ""),
+        source=str(product.get("source") or ""),
+        created_at=_timestamp(product.get("created_at")),
+        updated_at=_timestamp(product.get("updated_at")),
+        ai_readability_score=_score(product.get("ai_readability_score")),
+        **buckets,
+    )
+
+
+def is_unset(value: Coerced) -> bool:
+    """A coerced value that counts as not set."""
+    return value == "" or value == []
+
+
+def bucket_value(field_type: FieldType, value: Coerced) -> object:
     if isinstance(value, list):
         return tuple(value)
     if field_type == "date":
@@ -119,11 +133,16 @@ def _timestamp(raw: object) -> datetime:
     if isinstance(raw, str):
         moment = datetime.fromisoformat(raw)
     elif isinstance(raw, datetime):
-        moment = raw
+        return _clamped(raw)  # remembered: the products written together share their times
     elif isinstance(raw, date):
         moment = datetime(raw.year, raw.month, raw.day)
     else:
         return EARLIEST_TIMESTAMP
+    return _clamped.__wrapped__(moment)
+
+
+@functools.lru_cache(maxsize=1_024)
+def _clamped(moment: datetime) -> datetime:
     try:
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except OverflowError:  # a UTC time before year 1 or after 9999

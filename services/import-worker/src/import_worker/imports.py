@@ -4,16 +4,17 @@ The work is the PIM's (`pim_api.imports.runner`); these jobs only schedule it.
 """
 
 from import_worker.context import Context, resources
+from import_worker.relay import relay_created
 from pim_api.imports.confirm import queue_import
 from pim_api.imports.repository import ImportRunRepository
 from pim_api.imports.runner import RunSettings, run_import
-from pim_api.outbox.wake import wake_relay
+from pim_api.imports.writer import Written
 from segops_platform.jobs import job
 
 
 @job
 async def import_csv(ctx: Context, tenant_id: int, job_id: int) -> None:
-    """Import (or resume) a confirmed upload; each committed batch wakes the replica's relay."""
+    """Import (or resume) a confirmed upload; each committed batch is relayed to the replica."""
     clients = resources(ctx)
     settings = clients.settings
     run_settings = RunSettings(
@@ -21,7 +22,11 @@ async def import_csv(ctx: Context, tenant_id: int, job_id: int) -> None:
         heartbeat_seconds=settings.import_heartbeat_seconds,
         stale_seconds=settings.import_stale_seconds,
     )
-    await run_import(clients.sessionmaker, tenant_id, job_id, run_settings, lambda: wake_relay(ctx["redis"]))
+
+    async def after_batch(written: Written) -> None:
+        await relay_created(ctx, tenant_id, written)
+
+    await run_import(clients.sessionmaker, tenant_id, job_id, run_settings, after_batch)
 
 
 @job

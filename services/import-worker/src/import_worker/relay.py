@@ -10,10 +10,13 @@ insert, the next relay inserts them again, which changes nothing (one row per pr
 import time
 from collections.abc import Iterable, Mapping
 
+import httpx
 import structlog
+from aiochclient import ChClientError
 
-from import_worker.context import Context, resources
-from pim_api.outbox.reader import OutboxReader, ProductChange, TenantFields
+from import_worker.context import Context, Resources, resources
+from pim_api.imports.writer import Written
+from pim_api.outbox.reader import OutboxReader, ProductChange, TenantFields, forget_relayed, tenant_fields
 from pim_api.outbox.wake import wake_relay
 from segdsl import replica_row, replica_version, tombstone_row
 from segment_api.clickhouse.replica_store import ReplicaStore
@@ -60,6 +63,46 @@ async def relay_batch(ctx: Context) -> int:
         await store.write(replica_rows(batch.changes, batch.fields))
         await reader.forget(batch)
     return len(batch.taken)
+
+
+async def relay_created(ctx: Context, tenant_id: int, written: Written) -> None:
+    """After an import's batch committed: the products it created go to the replica at once, typed
+    from the values the import coerced (nothing to read back), and their outbox rows are deleted.
+    The relay, woken, takes the rest: the stored products the batch changed, and everything when
+    the tenant's field types changed meanwhile or ClickHouse could not take the rows (they are
+    still in the outbox)."""
+    clients = resources(ctx)
+    relayed = False
+    if written.created:
+        async with clients.sessionmaker() as session:
+            fields = (await tenant_fields(session, [tenant_id]))[tenant_id]
+        if fields.types == written.types:
+            relayed = await _write_created(clients, tenant_id, written, fields)
+    if written.updated or (written.created and not relayed):
+        await wake_relay(ctx["redis"])
+
+
+async def _write_created(clients: Resources, tenant_id: int, written: Written, fields: TenantFields) -> bool:
+    created = written.created
+    rows = [
+        replica_row(
+            product,
+            fields.types,
+            tenant_id=tenant_id,
+            version=replica_version(product["version"], fields.epoch),
+            coerced=True,
+        )
+        for product in created
+    ]
+    try:
+        await ReplicaStore(clients.clickhouse, clients.settings.clickhouse_database).write(rows)
+    except (ChClientError, httpx.HTTPError) as error:
+        log.warning("import_replica_deferred", tenant_id=tenant_id, products=len(rows), error=str(error))
+        return False
+    async with clients.sessionmaker.begin() as session:
+        relayed = [(product["id"], product["version"]) for product in created]
+        await forget_relayed(session, tenant_id, relayed, written.outbox_from)
+    return True
 
 
 @job

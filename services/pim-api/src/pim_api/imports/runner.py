@@ -6,14 +6,17 @@ database) leaves the job `importing` with a heartbeat that goes stale; the worke
 queues the job again, and the next run skips the records already done. Every write of a run is
 fenced by its attempt number, so a run the watchdog gave up on cannot write after its successor.
 
-Parsing runs in a thread, one batch ahead of the batch being written.
+Parsing runs in a thread, one batch ahead of the batch being written; what follows a committed
+batch (its replica rows) runs while the next one is written; the file's records are counted, for the
+progress, beside it all.
 """
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,11 +27,14 @@ from pim_api.imports.models import ImportJobRow
 from pim_api.imports.records import ChunkStream, Record, records
 from pim_api.imports.repository import ImportJobRepository, ImportRunRepository
 from pim_api.imports.rows import ImportRow, RowReader
-from pim_api.imports.writer import Batch, BatchWriter
+from pim_api.imports.writer import Batch, BatchWriter, Written
 from pim_api.products.data import SchemaView
 from pim_api.schema.repository import ProductSchemaRepository
 
 CHUNK_WAIT_SECONDS = 300.0
+T = TypeVar("T")
+FileRecords = Callable[[], Iterator[Record]]  # a new pass over the upload's records
+AfterBatch = Callable[[Written], Coroutine[Any, Any, None]]  # follows each committed batch
 log = structlog.get_logger()
 
 
@@ -49,7 +55,7 @@ async def run_import(
     tenant_id: int,
     job_id: int,
     settings: RunSettings,
-    after_batch: Callable[[], Awaitable[None]],
+    after_batch: AfterBatch,
 ) -> None:
     """Run (or resume) the import of a confirmed job; `after_batch` follows each committed batch."""
     async with sessionmaker.begin() as session:
@@ -85,43 +91,76 @@ class _Run:
         self.attempt = attempt
         self.settings = settings
 
-    async def run(self, after_batch: Callable[[], Awaitable[None]]) -> None:
+    async def run(self, after_batch: AfterBatch) -> None:
         job, reader = await self._prepare()
-        async with self.sessionmaker() as chunks, self._heartbeat():
-            loop = asyncio.get_running_loop()
+        done = job.imported_count + job.rejected_count
+        async with (
+            self._heartbeat(),
+            self._file(job, reader) as file,
+            _running(self._count_rows(job, reader)) as counting,
+        ):
+            batches = _batches(file(), reader, self.settings.batch_rows, skipped=done)
+            written = await self._write(batches, reader, after_batch)
+            if written is None:
+                log.warning("import_superseded", import_job=self.job_id, attempt=self.attempt)
+                return
+            await counting
+        await self.end("done")
+        log.info("import_done", import_job=self.job_id, attempt=self.attempt, records=written)
+
+    async def _write(
+        self, batches: Iterator[Batch], reader: RowReader, after_batch: AfterBatch
+    ) -> int | None:
+        """Write the batches in order, each in a transaction of its own; how many records they held,
+        or None when the run was superseded. The next batch is parsed (in a thread) while one is
+        written, and a batch's `after_batch` runs while the next one is written."""
+        records = 0
+        upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+        following: asyncio.Task[None] | None = None
+        try:
+            while (batch := await upcoming) is not None:
+                upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+                async with self.sessionmaker.begin() as session:
+                    written = await BatchWriter(
+                        session, self.tenant_id, self.job_id, self.attempt, reader
+                    ).write(batch)
+                    if following is not None:
+                        await following  # this batch commits only once the previous one's succeeded
+                    if written is None:
+                        await session.rollback()
+                        return None
+                records += batch.records
+                following = asyncio.create_task(after_batch(written))
+            if following is not None:
+                await following
+        finally:
+            upcoming.cancel()
+            if following is not None:
+                following.cancel()
+        return records
+
+    @contextlib.asynccontextmanager
+    async def _file(self, job: ImportJobRow, reader: RowReader) -> AsyncIterator[FileRecords]:
+        """The upload's records, read in a worker thread through a session of their own."""
+        loop = asyncio.get_running_loop()
+        async with self.sessionmaker() as chunks:
 
             def fetch(seq: int) -> bytes:
                 read = ImportJobRepository(chunks).chunk(self.job_id, seq)
                 return asyncio.run_coroutine_threadsafe(read, loop).result(CHUNK_WAIT_SECONDS)
 
-            def file_records() -> Iterator[Record]:
-                return records(ChunkStream(fetch, job.chunk_count), reader.csv_format)
+            yield lambda: records(ChunkStream(fetch, job.chunk_count), reader.csv_format)
 
-            if job.row_count is None:
-                row_count = await asyncio.to_thread(lambda: sum(1 for _ in file_records()))
-                async with self.sessionmaker.begin() as session:
-                    await ImportRunRepository(session).set_row_count(
-                        self.tenant_id, self.job_id, self.attempt, row_count
-                    )
-            done = job.imported_count + job.rejected_count
-            batches = _batches(file_records(), reader, self.settings.batch_rows, skipped=done)
-            started = done
-            upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
-            try:
-                while (batch := await upcoming) is not None:
-                    upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
-                    async with self.sessionmaker.begin() as session:
-                        writer = BatchWriter(session, self.tenant_id, self.job_id, self.attempt, reader)
-                        if not await writer.write(batch):
-                            await session.rollback()
-                            log.warning("import_superseded", import_job=self.job_id, attempt=self.attempt)
-                            return
-                    done += batch.records
-                    await after_batch()
-            finally:
-                upcoming.cancel()
-        await self.end("done")
-        log.info("import_done", import_job=self.job_id, attempt=self.attempt, records=done - started)
+    async def _count_rows(self, job: ImportJobRow, reader: RowReader) -> None:
+        """The file's record count, for the progress (once per job): counted beside the import, not
+        before it."""
+        if job.row_count is not None:
+            return
+        async with self._file(job, reader) as file:
+            row_count = await asyncio.to_thread(lambda: sum(1 for _ in file()))
+        async with self.sessionmaker.begin() as session:
+            runs = ImportRunRepository(session)
+            await runs.set_row_count(self.tenant_id, self.job_id, self.attempt, row_count)
 
     async def _prepare(self) -> tuple[ImportJobRow, RowReader]:
         async with self.sessionmaker() as session:
@@ -163,6 +202,16 @@ class _Run:
         async with self.sessionmaker.begin() as session:
             await ImportRunRepository(session).end(self.tenant_id, self.job_id, self.attempt, status, message)
         log.info("import_ended", import_job=self.job_id, status=status, message=message)
+
+
+@contextlib.asynccontextmanager
+async def _running(work: Coroutine[Any, Any, T]) -> AsyncIterator["asyncio.Task[T]"]:
+    """`work` as a task, cancelled if the block is left before it finished."""
+    task = asyncio.create_task(work)
+    try:
+        yield task
+    finally:
+        task.cancel()
 
 
 def _batches(source: Iterator[Record], reader: RowReader, size: int, skipped: int) -> Iterator[Batch]:

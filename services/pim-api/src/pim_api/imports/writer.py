@@ -6,6 +6,7 @@ A SKU that repeats in the file is written in file order (the later row's values 
 batch its rows are merged first, as one statement cannot write a row twice.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pim_api.imports.repository import ImportRunRepository
 from pim_api.imports.rows import ImportRow, RowProblem, RowReader
+from pim_api.outbox.reader import outbox_position
+from pim_api.products.counts import ValueCounts
 from pim_api.products.data import missing_required
-from pim_api.products.repository import ProductRepository
+from pim_api.products.repository import Created, ProductRepository
+from segdsl import FieldType
 
 
 @dataclass
@@ -29,6 +33,18 @@ class Batch:
     @property
     def records(self) -> int:
         return len(self.rows) + self.rejected
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a committed batch did to the catalog: the products it created, in the PIM's shape with
+    their data as the import coerced it to `types` (so the replica can take them as they are), and
+    how many stored products it changed."""
+
+    created: list[dict[str, Any]]
+    updated: int
+    types: Mapping[str, FieldType]
+    outbox_from: int  # the batch's outbox rows are at or above this position
 
 
 @dataclass
@@ -45,8 +61,8 @@ class BatchWriter:
         self.attempt = attempt
         self.reader = reader
 
-    async def write(self, batch: Batch) -> bool:
-        """Write the batch; False (and nothing is to be committed) when the run was superseded."""
+    async def write(self, batch: Batch) -> Written | None:
+        """Write the batch; None (and nothing is to be committed) when the run was superseded."""
         merged = _merge_repeats(batch.rows)
         schema = self.reader.schema
         depending = [
@@ -55,12 +71,16 @@ class BatchWriter:
             if entry.row.name is None or not schema.required <= entry.row.values.keys()
         ]
         products = ProductRepository(self.session)
+        counts = ValueCounts(self.session)
+        counted_fields = await counts.count_inserts_here(self.tenant_id)
         stored = await products.lock_by_skus(self.tenant_id, depending) if depending else {}
         problems = list(batch.problems)
         rejected = batch.rejected
         skus: list[str] = []
         names: list[str] = []
         patches: list[dict[str, Any]] = []
+        # A created product's data is its patch (a stored one's is the merge: the relay reads it).
+        patch_of: dict[str, dict[str, Any]] = {}
         for sku, entry in merged.items():
             current = stored.get(sku)
             name = entry.row.name or (current.name if current else None)
@@ -73,11 +93,17 @@ class BatchWriter:
             skus.append(sku)
             names.append(name)
             patches.append(entry.row.values)  # merged into the stored data by the upsert
-        if skus:
-            await products.upsert_many(self.tenant_id, skus, names, patches)
+            patch_of[sku] = entry.row.values
+        outbox_from = await outbox_position(self.session)
+        created, updated = (
+            await products.upsert_many_written(self.tenant_id, skus, names, patches) if skus else ([], 0)
+        )
+        await counts.add_inserted(
+            self.tenant_id, counted_fields, (patch_of[product.sku] for product in created)
+        )
         if problems:
             await self._record(problems)
-        return await ImportRunRepository(self.session).beat(
+        still_ours = await ImportRunRepository(self.session).beat(
             self.tenant_id,
             self.job_id,
             self.attempt,
@@ -85,6 +111,10 @@ class BatchWriter:
             rejected=rejected,
             errors=len(problems),
         )
+        if not still_ours:
+            return None
+        created_products = [_created(product, patch_of[product.sku]) for product in created]
+        return Written(created_products, updated, schema.types, outbox_from)
 
     def _whole_row_problems(self, row: ImportRow, name: str | None, data: dict[str, Any]) -> list[RowProblem]:
         """What only the stored product tells: a new product without a name, a required field unset."""
@@ -111,6 +141,10 @@ class BatchWriter:
                 "messages": [problem.message for problem in problems],
             },
         )
+
+
+def _created(product: Created, data: dict[str, Any]) -> dict[str, Any]:
+    return {**product._asdict(), "data": data, "ai_readability_score": None}
 
 
 def _merge_repeats(rows: list[ImportRow]) -> dict[str, _Merged]:

@@ -84,6 +84,28 @@ class OutboxReader:
         return [stored_change(row) for row in rows]
 
 
+async def outbox_position(session: AsyncSession) -> int:
+    """An outbox id at or below that of every outbox row written from now on."""
+    return int(await session.scalar(_POSITION) or 0)
+
+
+async def forget_relayed(
+    session: AsyncSession, tenant_id: int, relayed: Sequence[tuple[int, int]], written_from: int
+) -> None:
+    """Delete the outbox rows of these (product id, version)s, written at or after the outbox
+    position `written_from`: their replica rows are written (by whoever held the products as
+    written: an import). A later write has a newer version; its row stays. The position keeps the
+    search to the newest rows (the outbox holds many deleted ones until it is vacuumed)."""
+    product_ids, versions = zip(*relayed, strict=True) if relayed else ((), ())
+    parameters = {
+        "tenant_id": tenant_id,
+        "written_from": written_from,
+        "product_ids": list(product_ids),
+        "versions": list(versions),
+    }
+    await session.execute(_FORGET_RELAYED, parameters)
+
+
 def stored_change(row: Row[Any]) -> ProductChange:
     """A product row (`PRODUCT_COLUMNS`) as the change the replica takes."""
     return ProductChange(row.tenant_id, row.id, row.sku, row.version, row._asdict())
@@ -106,6 +128,13 @@ _FORGET = text(
     "DELETE FROM pim.product_outbox o USING unnest(CAST(:tenant_ids AS bigint[]), CAST(:ids AS bigint[])) "
     "AS t(tenant_id, id) WHERE o.tenant_id = t.tenant_id AND o.id = t.id"
 )
+_FORGET_RELAYED = text(
+    "DELETE FROM pim.product_outbox o "
+    "USING unnest(CAST(:product_ids AS bigint[]), CAST(:versions AS bigint[])) AS r(product_id, version) "
+    "WHERE o.tenant_id = :tenant_id AND o.id >= :written_from "
+    "AND o.product_id = r.product_id AND o.version = r.version AND NOT o.deleted"
+)
+_POSITION = text("SELECT last_value FROM pim.product_outbox_id_seq")
 # What the replica takes of a product (segdsl.replica_row reads the PIM's shape).
 PRODUCT_COLUMNS = (
     "p.tenant_id, p.id, p.sku, p.name, p.data, p.source, p.ai_readability_score, "

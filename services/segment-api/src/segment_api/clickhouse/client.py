@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import httpx
 from aiochclient import ChClient
+from pydantic_core import to_json
 
 from segdsl import query_settings
 from segops_platform.errors import ServiceUnavailable
@@ -14,10 +15,9 @@ from segops_platform.errors import ServiceUnavailable
 T = TypeVar("T")
 
 # Rows are sent as UTF-8 text, as segdsl.json_each_row writes them: `\u` escapes of characters
-# outside the BMP (surrogate pairs) are not something to rely on 18.16 to read back.
-_JSON = SimpleNamespace(
-    dumps=lambda value: json.dumps(value, ensure_ascii=False, allow_nan=False), loads=json.loads
-)
+# outside the BMP (surrogate pairs) are not something to rely on 18.16 to read back. pydantic-core's
+# encoder takes a third of json.dumps's time; rows hold no float (numbers travel as their bits).
+_JSON = SimpleNamespace(dumps=to_json, loads=json.loads)
 
 
 def create_clickhouse_client(url: str, database: str, http: httpx.AsyncClient, **settings: int) -> ChClient:
