@@ -6,11 +6,11 @@ without FINAL. What entered and what left since the previous run is computed her
 """
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from segdsl import MEMBERSHIPS_TABLE
-from segdsl.escaping import quote_identifier, uint64_literal
+from segdsl.escaping import quote_identifier, quote_string, uint64_literal
 from segment_api.clickhouse.client import QueryRunner
 
 CHANGED_SKUS_SHOWN = 1_000
@@ -83,6 +83,28 @@ class MembershipStore:
             f"ORDER BY sku LIMIT {uint64_literal(limit)} OFFSET {uint64_literal(offset)}"
         )
         return [row["sku"] for row in await self.runner.fetch(sql)]
+
+    async def holding(
+        self, tenant_id: int, current_runs: Mapping[int, int], *, sku: str | None, product_id: int | None
+    ) -> set[int]:
+        """The segments (of `current_runs`: segment id → the run its members are read from) whose
+        run holds the product with this SKU and/or this id."""
+        if not current_runs:
+            return set()
+        runs = " OR ".join(
+            f"(segment_id = {uint64_literal(segment_id)} AND version = {uint64_literal(run_id)})"
+            for segment_id, run_id in sorted(current_runs.items())
+        )
+        named = []
+        if sku is not None:
+            named.append(f"sku = {quote_string(sku)}")
+        if product_id is not None:
+            named.append(f"product_id = {uint64_literal(product_id)}")
+        sql = (
+            f"SELECT DISTINCT segment_id FROM {self.table} "
+            f"WHERE tenant_id = {uint64_literal(tenant_id)} AND ({runs}) AND {' AND '.join(named)}"
+        )
+        return {int(row["segment_id"]) for row in await self.runner.fetch(sql)}
 
     async def purge(self, run_ids: Sequence[int]) -> None:
         """Delete the rows of these runs (a mutation: ClickHouse rewrites the parts in the background)."""

@@ -9,6 +9,7 @@ from segment_api.segments.schemas import (
     ComputeQueued,
     MemberPage,
     Preview,
+    ProductSegments,
     RawDefinition,
     SegmentCreate,
     SegmentList,
@@ -20,11 +21,13 @@ from segops_platform.auth.dependencies import CurrentTenant
 from segops_platform.database import MAX_BIGINT, SessionDep
 from segops_platform.openapi import Responses, problems
 from segops_platform.routing import ServiceRouter
+from segops_platform.text_rules import Text
 
 PREFIX = "/api/product-segments"
 router = ServiceRouter(prefix=PREFIX, tags=["segments"], responses=problems(401, 503))
 NO_SUCH_SEGMENT = (404, "No such segment for this tenant")
 ITEM_PATH = "/{segment_id:int}/"
+MAX_SKU_LENGTH = 255  # as pim-api's
 SegmentId = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="The segment's id")]
 INVALID_DEFINITION = (400, "Invalid input; `errors` names each problem of the definition by its JSON path")
 _ITEM_LINKS = {
@@ -82,6 +85,28 @@ async def segments_preview(
 ) -> Preview:
     """What the definition selects now, without saving it: the exact count, the first SKUs, the SQL."""
     return await preview(request.app.state.pim, request.app.state.segment_queries, tenant, definition)
+
+
+@router.get(
+    "/membership/",
+    name="membership",
+    summary="The segments that hold a product",
+    response_model=ProductSegments,
+    responses=problems(400),
+)
+async def segments_membership(
+    tenant: CurrentTenant,
+    request: Request,
+    session: SessionDep,
+    sku: Annotated[
+        Text | None, Query(min_length=1, max_length=MAX_SKU_LENGTH, description="The product's SKU")
+    ] = None,
+    product_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT, description="Or the product's id")] = None,
+) -> ProductSegments:
+    """Give `sku`, `product_id`, or both (then they must name the same product). Each segment
+    answers by its current run's members (a segment never computed holds nothing)."""
+    memberships = request.app.state.memberships
+    return await segments(request, session).holding(tenant, sku, product_id, memberships)
 
 
 @router.get(

@@ -189,3 +189,14 @@ class ChangeList(BaseModel):
     results: list[RunChange] = Field(
         description="The last runs, newest first; the first run enters every member"
     )
+
+
+class SegmentRef(BaseModel):
+    id: int
+    name: str
+
+
+class ProductSegments(BaseModel):
+    results: list[SegmentRef] = Field(
+        description="The segments whose current members hold the product, by id (none for an unknown product)"
+    )

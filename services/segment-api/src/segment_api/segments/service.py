@@ -23,9 +23,11 @@ from segment_api.segments.schemas import (
     Member,
     MemberPage,
     Preview,
+    ProductSegments,
     RunChange,
     SegmentCreate,
     SegmentPatch,
+    SegmentRef,
 )
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import BadRequest, NotFound, ServiceUnavailable
@@ -137,6 +139,20 @@ class SegmentService:
             results=results,
             next_cursor=following if following < run.member_count else None,
             run_id=run_id,
+        )
+
+    async def holding(
+        self, tenant: Tenant, sku: str | None, product_id: int | None, memberships: MembershipStore
+    ) -> ProductSegments:
+        """The segments that hold a product now (as of each one's current run): by SKU, by id, or
+        by both (then they must name the same product)."""
+        if sku is None and product_id is None:
+            raise BadRequest.at([{"path": "sku", "message": "give the product's sku or its product_id"}])
+        rows = await self.segments.list(tenant.id)
+        current_runs = {row.id: row.current_run_id for row in rows if row.current_run_id is not None}
+        held = await memberships.holding(tenant.id, current_runs, sku=sku, product_id=product_id)
+        return ProductSegments(
+            results=[SegmentRef(id=row.id, name=row.name) for row in rows if row.id in held]
         )
 
     async def changes(self, tenant: Tenant, segment_id: int) -> ChangeList:
