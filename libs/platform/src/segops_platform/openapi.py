@@ -65,14 +65,22 @@ def _document(app: FastAPI, routes: list[RouteContext], title: str) -> dict[str,
 
 
 def _name_raw_body_schema(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
-    """Move a body documented by `json_body.documented_body` (and the models it uses) into components."""
-    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-    schema = content.get("schema", {})
-    if "$ref" in schema or "title" not in schema:
-        return
-    schemas.update(schema.pop("$defs", {}))
-    schemas[schema["title"]] = schema
-    content["schema"] = {"$ref": f"#/components/schemas/{schema['title']}"}
+    """Move a titled inline schema into components: a body documented by `json_body.documented_body`
+    (and the models it uses), or an answer that is not JSON (e.g. a CSV export)."""
+    bodies = operation.get("requestBody", {}).get("content", {}).values()
+    answers = [
+        media
+        for status, response in operation["responses"].items()
+        if status.startswith("2")
+        for media in response.get("content", {}).values()
+    ]
+    for content in [*bodies, *answers]:
+        schema = content.get("schema", {})
+        if "$ref" in schema or "title" not in schema:
+            continue
+        schemas.update(schema.pop("$defs", {}))
+        schemas[schema["title"]] = schema
+        content["schema"] = {"$ref": f"#/components/schemas/{schema['title']}"}
 
 
 def install_documents(app: FastAPI, api_prefix: str) -> None:

@@ -45,6 +45,23 @@ class QueryRunner:
     async def fetchval(self, sql: str) -> Any:
         return await self._run(self._client(sql).fetchval(sql))
 
+    async def open(self, sql: str) -> httpx.Response:
+        """The answer to `sql` (its FORMAT clause says how it is written), open to be read as it
+        arrives; the caller closes it. ClickHouse out of reach or refusing the query: 503."""
+        params: dict[str, str | int] = {"database": self.database, **query_settings(sql)}
+        request = self.http.build_request("POST", self.url, params=params, content=sql.encode())
+        try:
+            response = await self.http.send(request, stream=True)
+        except httpx.TransportError as error:
+            raise ServiceUnavailable(
+                f"ClickHouse is unavailable ({type(error).__name__}); retry the request shortly"
+            ) from error
+        if response.status_code != 200:
+            refusal = (await response.aread()).decode(errors="replace")[:500]
+            await response.aclose()
+            raise ServiceUnavailable(f"ClickHouse could not answer ({response.status_code}): {refusal}")
+        return response
+
     def _client(self, sql: str) -> ChClient:
         # Compiled SQL can be longer than ClickHouse parses by default: its settings go along.
         return create_clickhouse_client(self.url, self.database, self.http, **query_settings(sql))

@@ -6,11 +6,15 @@ without FINAL. What entered and what left since the previous run is computed her
 """
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from segdsl import MEMBERSHIPS_TABLE
+import httpx
+from pydantic_core import from_json, to_json
+
+from segdsl import MEMBERSHIPS_TABLE, FieldType
 from segdsl.escaping import quote_identifier, quote_string, uint64_literal
+from segdsl.export import BOOLEAN_FIELDS_ARE_NUMBERS, ExportFormat, member_export_sql
 from segment_api.clickhouse.client import QueryRunner
 
 CHANGED_SKUS_SHOWN = 1_000
@@ -106,6 +110,30 @@ class MembershipStore:
         )
         return {int(row["segment_id"]) for row in await self.runner.fetch(sql)}
 
+    async def export(
+        self,
+        tenant_id: int,
+        segment_id: int,
+        run_id: int,
+        fields: Sequence[tuple[str, FieldType | None]],
+        export_format: ExportFormat,
+    ) -> AsyncIterator[bytes]:
+        """The run's members with `fields`, as ClickHouse writes them (segdsl.export), in chunks as
+        they arrive (constant memory); ClickHouse is asked before the first chunk is given."""
+        sql = member_export_sql(
+            database=self.runner.database,
+            tenant_id=tenant_id,
+            segment_id=segment_id,
+            run_id=run_id,
+            fields=fields,
+            export_format=export_format,
+        )
+        response = await self.runner.open(sql)
+        booleans = [name for name, kind in fields if kind == "boolean"]
+        if export_format == "ndjson" and booleans and BOOLEAN_FIELDS_ARE_NUMBERS:
+            return _closing(response, _with_booleans(response.aiter_lines(), booleans))
+        return _closing(response, response.aiter_raw())
+
     async def purge(self, run_ids: Sequence[int]) -> None:
         """Delete the rows of these runs (a mutation: ClickHouse rewrites the parts in the background)."""
         if run_ids:
@@ -117,3 +145,23 @@ class MembershipStore:
             f"tenant_id = {uint64_literal(tenant_id)} AND segment_id = {uint64_literal(segment_id)} "
             f"AND version = {uint64_literal(run_id)}"
         )
+
+
+async def _closing(response: httpx.Response, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in chunks:
+            yield chunk
+    finally:
+        await response.aclose()
+
+
+async def _with_booleans(lines: AsyncIterator[str], booleans: list[str]) -> AsyncIterator[bytes]:
+    """NDJSON lines with these fields' 0/1 as false/true."""
+    async for line in lines:
+        if not line:
+            continue
+        row = from_json(line)
+        for name in booleans:
+            if row[name] is not None:
+                row[name] = bool(row[name])
+        yield to_json(row) + b"\n"

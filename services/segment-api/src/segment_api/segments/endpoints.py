@@ -3,7 +3,9 @@
 from typing import Annotated
 
 from fastapi import Body, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
+from segdsl.export import ExportFormat
 from segment_api.segments.schemas import (
     ChangeList,
     ComputeQueued,
@@ -28,6 +30,8 @@ router = ServiceRouter(prefix=PREFIX, tags=["segments"], responses=problems(401,
 NO_SUCH_SEGMENT = (404, "No such segment for this tenant")
 ITEM_PATH = "/{segment_id:int}/"
 MAX_SKU_LENGTH = 255  # as pim-api's
+MAX_EXPORT_FIELDS_LENGTH = 2_000  # within the gateway's URL limit
+_MEDIA_TYPES: dict[ExportFormat, str] = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 SegmentId = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="The segment's id")]
 INVALID_DEFINITION = (400, "Invalid input; `errors` names each problem of the definition by its JSON path")
 _ITEM_LINKS = {
@@ -36,6 +40,27 @@ _ITEM_LINKS = {
         "parameters": {"segment_id": "$response.body#/id"},
     }
     for verb in ("Get", "Update", "Delete")
+}
+EXPORTED: Responses = {
+    200: {
+        "description": "The current run's members in SKU order (CSV: a header of the field names first)",
+        "content": {
+            _MEDIA_TYPES["csv"]: {
+                "schema": {
+                    "title": "MembersCsv",
+                    "type": "string",
+                    "description": "CSV: a header of the field names, then one line per member",
+                }
+            },
+            _MEDIA_TYPES["ndjson"]: {
+                "schema": {
+                    "title": "MembersNdjson",
+                    "type": "string",
+                    "description": "One JSON object per member and line, keyed by the field names",
+                }
+            },
+        },
+    }
 }
 CREATED: Responses = {
     201: {
@@ -186,6 +211,40 @@ async def segments_members(
     """One run's members in SKU order, 50 a page, each with its product's name and data."""
     memberships = request.app.state.memberships
     return await segments(request, session).members(tenant, segment_id, cursor, run_id, memberships)
+
+
+@router.get(
+    f"{ITEM_PATH}members/export/",
+    name="members_export",
+    summary="Every member, streamed as CSV or NDJSON",
+    response_class=StreamingResponse,
+    responses=EXPORTED | problems(400, NO_SUCH_SEGMENT),
+)
+async def segments_members_export(
+    segment_id: SegmentId,
+    tenant: CurrentTenant,
+    request: Request,
+    session: SessionDep,
+    export_format: Annotated[ExportFormat, Query(alias="format", description="csv or ndjson")] = "csv",
+    fields: Annotated[
+        Text,
+        Query(
+            min_length=1,
+            max_length=MAX_EXPORT_FIELDS_LENGTH,
+            description="Comma-separated: sku, name, and schema fields by name",
+        ),
+    ] = "sku,name",
+) -> StreamingResponse:
+    """Streamed in constant memory; in CSV, a text cell that a spreadsheet would run as a formula
+    (starting with =, +, -, @, tab or CR) starts with a `'`. A segment never computed has no members."""
+    memberships = request.app.state.memberships
+    chunks = await segments(request, session).export(tenant, segment_id, export_format, fields, memberships)
+    filename = f"segment-{segment_id}.{export_format}"
+    return StreamingResponse(
+        chunks,
+        media_type=_MEDIA_TYPES[export_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get(

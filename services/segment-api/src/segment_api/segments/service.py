@@ -1,7 +1,7 @@
 """Segment rules: definitions validated against the tenant's schema, stored in canonical form, and
 previewed on the replica."""
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from segdsl import Definition, DefinitionError, FieldType, compile_preview, validate_definition
+from segdsl.export import BUILT_IN_FIELDS, ExportFormat, export_header
 from segment_api.clickhouse.membership_store import MembershipStore
 from segment_api.clickhouse.segment_queries import SegmentQueries
 from segment_api.pim_client import PimClient
@@ -155,6 +156,32 @@ class SegmentService:
             results=[SegmentRef(id=row.id, name=row.name) for row in rows if row.id in held]
         )
 
+    async def export(
+        self,
+        tenant: Tenant,
+        segment_id: int,
+        export_format: ExportFormat,
+        fields: str,
+        memberships: MembershipStore,
+    ) -> AsyncIterator[bytes]:
+        """Every member of the current run with the fields named (comma-separated: `sku`, `name`,
+        the tenant's schema fields), in SKU order, as the chunks of a CSV or NDJSON document."""
+        types = await self.pim.field_types(tenant.id)
+        names = [name.strip() for name in fields.split(",")]
+        unknown = [name for name in names if name not in BUILT_IN_FIELDS and name not in types]
+        if unknown or len(set(names)) != len(names):
+            message = (
+                f"unknown field {unknown[0]!r}: name sku, name or the schema's fields"
+                if unknown
+                else "a field is named twice"
+            )
+            raise BadRequest.at([{"path": "fields", "message": message}])
+        segment = await self.get(tenant, segment_id)
+        columns = [(name, None if name in BUILT_IN_FIELDS else types[name]) for name in names]
+        if segment.current_run_id is None:  # never computed: no members
+            return _once(export_header(names) if export_format == "csv" else b"")
+        return await memberships.export(tenant.id, segment_id, segment.current_run_id, columns, export_format)
+
     async def changes(self, tenant: Tenant, segment_id: int) -> ChangeList:
         await self.get(tenant, segment_id)
         runs = await self.runs.latest(tenant.id, segment_id, CHANGES_SHOWN)
@@ -171,6 +198,10 @@ class SegmentService:
                 for run in runs
             ]
         )
+
+
+async def _once(chunk: bytes) -> AsyncIterator[bytes]:
+    yield chunk
 
 
 def _canonical(definition: Definition) -> dict[str, Any]:
