@@ -54,6 +54,7 @@ def venv_command(name: str) -> str:
 class Stack:
     pim_url: str
     segment_url: str
+    segment_api: subprocess.Popen[bytes]
     worker: subprocess.Popen[bytes]
 
 
@@ -71,8 +72,10 @@ def stack(env: dict[str, str]) -> Iterator[Stack]:
     }
     with ExitStack() as processes:
         processes.enter_context(serving([venv_command("segops-pim-api")], f"{pim_url}/healthz", env))
-        processes.enter_context(serving([venv_command("segops-segment-api")], f"{segment_url}/healthz", env))
+        segment_api = processes.enter_context(
+            serving([venv_command("segops-segment-api")], f"{segment_url}/healthz", env)
+        )
         worker = processes.enter_context(
             serving([venv_command("segops-worker")], f"http://127.0.0.1:{worker_port}/healthz", env)
         )
-        yield Stack(pim_url, segment_url, worker)
+        yield Stack(pim_url, segment_url, segment_api, worker)

@@ -24,6 +24,7 @@ from bench.catalog import SCALES, products
 from bench.clickhouse import ClickHouse
 from bench.context import BenchContext
 from bench.environment import BENCH_ENV, create_tenant
+from bench.memory import memory_mb
 from bench.polling import until
 from bench.results import Figure, Result, Target
 from bench.servers import stack
@@ -68,14 +69,6 @@ def ensure_import_file(scale: str) -> Path:
     return path
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise SystemExit(f"import_csv: no VmHWM for process {pid}")
-
-
 async def _project(context: BenchContext, path: Path, rows: int) -> dict[str, float]:
     """Stage timings (s) of one import through the services, and the worker's peak RSS (MB)."""
     tenant = create_tenant("import")
@@ -109,7 +102,7 @@ async def _project(context: BenchContext, path: Path, rows: int) -> dict[str, fl
 
             await until(replicated_all, 600, "import_csv: the replica holds every product", POLL_SECONDS)
             replicated = time.perf_counter()
-        rss = peak_rss_mb(services.worker.pid)
+        rss = memory_mb(services.worker.pid, "VmHWM")
     await clickhouse.aclose()
     return {
         "seconds": replicated - started,

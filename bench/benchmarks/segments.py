@@ -28,9 +28,10 @@ from bench.clickhouse import ClickHouse
 from bench.context import BenchContext
 from bench.environment import BenchTenant, create_tenant
 from bench.loading import load_rows
+from bench.memory import memory_mb
 from bench.polling import until
 from bench.results import Figure, Result, Target
-from bench.servers import stack
+from bench.servers import Stack, stack
 from segdsl import insert_rows_sql, json_each_row, replica_row
 from segops_platform.database import postgres_dsn
 
@@ -142,15 +143,15 @@ async def new_tenant(pim: httpx.AsyncClient, name: str) -> BenchTenant:
 
 def run(context: BenchContext) -> list[Result]:
     with stack(context.env) as services:
-        return asyncio.run(_run(context, services.pim_url, services.segment_url))
+        return asyncio.run(_run(context, services))
 
 
-async def _run(context: BenchContext, pim_url: str, segment_url: str) -> list[Result]:
+async def _run(context: BenchContext, services: Stack) -> list[Result]:
     size = SCALES[context.scale]
     _, jsonl = ensure_catalog(context.scale)
     async with (
-        httpx.AsyncClient(base_url=pim_url, timeout=300) as pim,
-        httpx.AsyncClient(base_url=segment_url, timeout=300) as segments,
+        httpx.AsyncClient(base_url=services.pim_url, timeout=300) as pim,
+        httpx.AsyncClient(base_url=services.segment_url, timeout=300) as segments,
     ):
         bench = Bench(
             pim=pim,
@@ -167,7 +168,7 @@ async def _run(context: BenchContext, pim_url: str, segment_url: str) -> list[Re
             tag = most_common_tag(jsonl)
             return [
                 await _preview_result(context, bench, tag),
-                *await _compute_and_members_results(context, bench, size),
+                *await _compute_and_members_results(context, bench, size, services.segment_api.pid),
                 *await _sync_lag_results(context, bench),
             ]
         finally:
@@ -239,7 +240,9 @@ async def _preview_result(context: BenchContext, bench: Bench, tag: str) -> Resu
 # Compute and members ------------------------------------------------------------------------------
 
 
-async def _compute_and_members_results(context: BenchContext, bench: Bench, size: int) -> list[Result]:
+async def _compute_and_members_results(
+    context: BenchContext, bench: Bench, size: int, segment_api_pid: int
+) -> list[Result]:
     created = await bench.segments.post(
         SEGMENTS,
         json={"name": "Under 46", "definition": all_of(condition("price", "lt", HALF_PRICE, "number"))},
@@ -248,7 +251,11 @@ async def _compute_and_members_results(context: BenchContext, bench: Bench, size
     created.raise_for_status()
     segment_id = created.json()["id"]
     compute = await _compute_result(context, bench, segment_id)
-    return [compute, await _members_result(context, bench, segment_id, size // 5)]
+    return [
+        compute,
+        await _members_result(context, bench, segment_id, size // 5),
+        *await _export_results(context, bench, segment_id, segment_api_pid),
+    ]
 
 
 async def _compute(bench: Bench, segment_id: int) -> float:
@@ -351,6 +358,84 @@ async def _members_result(context: BenchContext, bench: Bench, segment_id: int, 
         target=Target(max_project=100, text="p95 <= 100 ms"),
         higher_is_better=False,
     )
+
+
+async def _export_results(
+    context: BenchContext, bench: Bench, segment_id: int, segment_api_pid: int
+) -> list[Result]:
+    """The CSV export of the run (3 fields) streamed from the API, against the same rows written
+    by ClickHouse (`FORMAT CSV`) and read over HTTP; and how much the API's RSS grows meanwhile."""
+    url = f"{SEGMENTS}{segment_id}/members/export/"
+    params = {"format": "csv", "fields": "sku,name,price"}
+    run_id = (await bench.segments.get(f"{SEGMENTS}{segment_id}/members/", headers=bench.headers)).json()[
+        "run_id"
+    ]
+    database = bench.clickhouse.database
+    members = (
+        f"SELECT sku FROM {database}.product_memberships WHERE tenant_id = {bench.catalog.tenant_id} "
+        f"AND segment_id = {segment_id} AND version = {run_id}"
+    )
+    handwritten_sql = (
+        "SELECT sku, name, if(has(num_keys, 'price'), toString(num_vals[indexOf(num_keys, 'price')]), '') "
+        f"FROM {database}.products FINAL WHERE {bench.live_products} AND sku IN ({members}) "
+        "ORDER BY sku FORMAT CSV"
+    )
+    rss_before = memory_mb(segment_api_pid, "VmRSS")
+    rss_samples = [rss_before]
+
+    async def project() -> int:
+        async with bench.segments.stream("GET", url, params=params, headers=bench.headers) as response:
+            response.raise_for_status()
+            return await _lines(response) - 1  # the header
+
+    async def handwritten() -> int:
+        async with bench.clickhouse.http.stream("POST", "/", content=handwritten_sql) as response:
+            response.raise_for_status()
+            return await _lines(response)
+
+    async def watch_rss() -> None:
+        while True:
+            rss_samples.append(memory_mb(segment_api_pid, "VmRSS"))
+            await asyncio.sleep(0.02)
+
+    project_rates, baseline_rates, rows = [], [], set()
+    for _ in range(RUNS):
+        watcher = asyncio.create_task(watch_rss())
+        started = time.perf_counter()
+        exported = await project()
+        project_rates.append(exported / (time.perf_counter() - started))
+        watcher.cancel()
+        started = time.perf_counter()
+        written = await handwritten()
+        baseline_rates.append(written / (time.perf_counter() - started))
+        rows |= {exported, written}
+    if len(rows) != 1:
+        raise SystemExit(f"segments: the export and the hand-written query gave {sorted(rows)} rows")
+    [count] = rows
+    growth = max(rss_samples) - rss_before
+    return [
+        Result(
+            name="members_export",
+            description=f"CSV export of a {count:,}-member run (sku, name, price), streamed to the client",
+            scale=context.scale,
+            project=Figure("GET …/members/export/?format=csv", "rows/s", project_rates, {"rows": count}),
+            baseline=Figure("the same rows, SELECT … FORMAT CSV, ClickHouse HTTP", "rows/s", baseline_rates),
+            target=Target(min_ratio=0.5, text=">= 0.5x the rows/s of ClickHouse's own CSV"),
+        ),
+        Result(
+            name="members_export_api_rss",
+            description=f"segment-api's resident memory growth during {RUNS} exports of {count:,} members",
+            scale=context.scale,
+            project=Figure("segment-api RSS growth (VmRSS, sampled every 20 ms)", "MB", [growth]),
+            baseline=Figure("segment-api RSS before the exports", "MB", [rss_before]),
+            target=Target(max_project=50, text="RSS grows < 50 MB"),
+            higher_is_better=False,
+        ),
+    ]
+
+
+async def _lines(response: httpx.Response) -> int:
+    return sum([chunk.count(b"\n") async for chunk in response.aiter_raw()])
 
 
 # Sync lag -----------------------------------------------------------------------------------------
