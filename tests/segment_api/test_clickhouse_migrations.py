@@ -48,7 +48,7 @@ async def test_the_replica_tables_exist_after_the_projects_migrations(clickhouse
     """The run's database was migrated like `make run` migrates (tests/conftest.py)."""
     database = quote_identifier(SegmentSettings().clickhouse_database)
     tables = {row["name"] for row in await clickhouse.fetch(f"SHOW TABLES FROM {database}")}
-    assert {"products", "product_memberships", "schema_migrations"} <= tables
+    assert {"products", "product_memberships", "live_memberships", "schema_migrations"} <= tables
 
 
 async def columns_of_products(clickhouse: ChClient) -> list[str]:
@@ -56,8 +56,10 @@ async def columns_of_products(clickhouse: ChClient) -> list[str]:
 
 
 async def test_a_new_database_gets_the_current_layout_at_the_latest_version(clickhouse: ChClient) -> None:
-    assert await migrate(clickhouse, DATABASE) == [1, 2]
+    assert await migrate(clickhouse, DATABASE) == [1, 2, 3]
     assert "text_vals" in await columns_of_products(clickhouse)
+    tables = {row["name"] for row in await clickhouse.fetch(f"SHOW TABLES FROM {DATABASE}")}
+    assert "live_memberships" in tables
     assert await migrate(clickhouse, DATABASE) == []
 
 
@@ -67,7 +69,7 @@ async def test_a_database_of_the_first_layout_gets_the_text_columns_after_str_va
     assert await migrate(clickhouse, DATABASE, PROJECT_MIGRATIONS[:1]) == [1]
     for column in ("text_vals", "text_keys"):  # as the first layout made it
         await clickhouse.execute(f"ALTER TABLE {DATABASE}.products DROP COLUMN {column}")
-    assert await migrate(clickhouse, DATABASE) == [2]
+    assert await migrate(clickhouse, DATABASE) == [2, 3]
     columns = await columns_of_products(clickhouse)
     assert columns[columns.index("str_vals") : columns.index("str_vals") + 3] == [
         "str_vals",

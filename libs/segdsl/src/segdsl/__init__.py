@@ -1,7 +1,13 @@
 """SegOps field types, segment definitions, ClickHouse compiler and reference evaluator. No I/O."""
 
 from segdsl.coercion import Coerced, CoercionError, coerce
-from segdsl.compiler import PreviewSql, compile_membership_insert, compile_preview, query_settings
+from segdsl.compiler import (
+    PreviewSql,
+    compile_matching,
+    compile_membership_insert,
+    compile_preview,
+    query_settings,
+)
 from segdsl.definition import (
     MAX_CONDITIONS,
     MAX_DEPTH,
@@ -22,8 +28,10 @@ from segdsl.evaluator import evaluate, matches
 from segdsl.field_types import BUILTIN_PROPERTIES, FIELD_TYPES, VALUE_TYPE_OF, FieldType, ValueType
 from segdsl.product_values import ProductValues, product_values
 from segdsl.replica import (
+    LIVE_MEMBERSHIPS_TABLE,
     MEMBERSHIPS_TABLE,
     PRODUCTS_TABLE,
+    current_members_sql,
     insert_rows_sql,
     json_each_row,
     memberships_table_ddl,
@@ -40,6 +48,7 @@ from segdsl.validation import DefinitionError, Problem, validate_definition
 __all__ = [
     "BUILTIN_PROPERTIES",
     "FIELD_TYPES",
+    "LIVE_MEMBERSHIPS_TABLE",
     "MAX_CONDITIONS",
     "MAX_DEPTH",
     "MAX_LIST_VALUES",
@@ -65,8 +74,10 @@ __all__ = [
     "StringCondition",
     "ValueType",
     "coerce",
+    "compile_matching",
     "compile_membership_insert",
     "compile_preview",
+    "current_members_sql",
     "evaluate",
     "insert_rows_sql",
     "json_each_row",

@@ -14,7 +14,7 @@ evaluator implements the same):
 - "today" is a parameter written as a literal; ClickHouse's `today()` is never used.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
 
@@ -78,6 +78,24 @@ def compile_preview(
         count_sql=f"SELECT count()\n{source}",
         sample_sql=f"SELECT sku\n{source}\nORDER BY sku\nLIMIT {uint64_literal(sample_size)}",
     )
+
+
+def compile_matching(
+    definition: Definition,
+    *,
+    tenant_id: int,
+    database: str,
+    today: date,
+    field_types: Mapping[str, FieldType],
+    skus: Iterable[str],
+) -> str:
+    """The SKUs among `skus` (at least one) that the definition selects now: a live re-evaluation
+    of products just written (the primary key leads to each SKU)."""
+    source = _source(definition, tenant_id=tenant_id, database=database, today=today, field_types=field_types)
+    listed = ", ".join(quote_string(sku) for sku in skus)
+    if not listed:
+        raise ValueError("no SKU to evaluate")
+    return f"SELECT sku\n{source}\n{_INDENT}AND sku IN ({listed})"
 
 
 def compile_membership_insert(

@@ -1,9 +1,9 @@
 """A segment run's members with the fields asked for, written out by ClickHouse as CSV or NDJSON.
 
-One query joins the run's member SKUs to their products in the replica (a member whose product
-was deleted since the run keeps its SKU, its other cells empty) and sorts them by SKU, so an
-export is the same on every call for the same run. ClickHouse writes the rows; what passes through
-the API is bytes.
+One query joins the run's member SKUs (as live membership changed them) to their products in the
+replica (a member whose product was deleted since the run keeps its SKU, its other cells empty)
+and sorts them by SKU, so an export is the same on every call for the same membership. ClickHouse
+writes the rows; what passes through the API is bytes.
 
 - CSV (`CSVWithNames`, the header is the field names): every text cell a spreadsheet would run as
   a formula (its first character `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`; numbers are
@@ -21,7 +21,7 @@ from typing import Literal
 
 from segdsl.escaping import quote_identifier, quote_string, uint64_literal
 from segdsl.field_types import FieldType
-from segdsl.replica import MEMBERSHIPS_TABLE, PRODUCTS_TABLE
+from segdsl.replica import PRODUCTS_TABLE, current_members_sql
 
 ExportFormat = Literal["csv", "ndjson"]
 BUILT_IN_FIELDS = ("sku", "name")
@@ -53,10 +53,7 @@ def member_export_sql(
 ) -> str:
     """The export of one run: `fields` are (name, type), the type None for `sku` and `name`."""
     tenant = uint64_literal(tenant_id)
-    members = (
-        f"SELECT sku FROM {quote_identifier(database)}.{MEMBERSHIPS_TABLE} WHERE tenant_id = {tenant} "
-        f"AND segment_id = {uint64_literal(segment_id)} AND version = {uint64_literal(run_id)}"
-    )
+    members = f"SELECT sku FROM ({current_members_sql(database, tenant_id, segment_id, run_id)})"
     read = sorted({column for _, kind in fields if kind is not None for column in _COLUMNS[kind]})
     renamed = "".join(f", {column.lower()} AS {column}" for column in read)
     products = (

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic_core import to_json
 
 from segdsl.dates import day_number
-from segdsl.escaping import quote_identifier
+from segdsl.escaping import quote_identifier, uint64_literal
 from segdsl.field_types import FieldType
 from segdsl.product_values import (
     BUCKET_OF,
@@ -43,6 +43,7 @@ from segdsl.product_values import (
 
 PRODUCTS_TABLE = "products"
 MEMBERSHIPS_TABLE = "product_memberships"
+LIVE_MEMBERSHIPS_TABLE = "live_memberships"
 EPOCH_BITS = 16
 MAX_EPOCH = 2**EPOCH_BITS - 1  # changes of a tenant's field types the replica can tell apart
 MAX_PRODUCT_VERSION = 2 ** (64 - EPOCH_BITS) - 1
@@ -105,6 +106,18 @@ _MEMBERSHIP_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+_LIVE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tenant_id", "UInt64"),
+    ("segment_id", "UInt64"),
+    ("version", "UInt64"),
+    ("sku", "String"),
+    ("product_id", "UInt64"),
+    ("is_member", "UInt8"),
+    ("seq", "UInt64"),
+    ("changed_at", "DateTime('UTC') DEFAULT now()"),
+)
+
+
 def _create_table(database: str, table: str, columns: tuple[tuple[str, str], ...], engine: str) -> str:
     body = ",\n".join(f"    {name} {definition}" for name, definition in columns)
     return f"CREATE TABLE IF NOT EXISTS {quote_identifier(database)}.{table}\n(\n{body}\n)\n{engine}"
@@ -126,9 +139,38 @@ def memberships_table_ddl(database: str) -> str:
     return _create_table(database, MEMBERSHIPS_TABLE, _MEMBERSHIP_COLUMNS, engine)
 
 
+def live_memberships_table_ddl(database: str) -> str:
+    """CREATE TABLE IF NOT EXISTS for live membership: what product writes changed in a run since it
+    was computed. One row per (segment, run, SKU) once merged: the newest by the product version
+    that caused it (`seq`), saying whether the SKU is now a member. Small: a full compute starts a
+    new run with none."""
+    engine = "ENGINE = ReplacingMergeTree(seq)\nORDER BY (tenant_id, segment_id, version, sku)"
+    return _create_table(database, LIVE_MEMBERSHIPS_TABLE, _LIVE_COLUMNS, engine)
+
+
+def current_members_sql(database: str, tenant_id: int, segment_id: int, run_id: int) -> str:
+    """(sku, product_id) of the run's members as they are now: those it was computed with, less the
+    SKUs live membership says more about, plus the SKUs it says are members."""
+    db = quote_identifier(database)
+    run = (
+        f"tenant_id = {uint64_literal(tenant_id)} AND segment_id = {uint64_literal(segment_id)} "
+        f"AND version = {uint64_literal(run_id)}"
+    )
+    live = f"{db}.{LIVE_MEMBERSHIPS_TABLE} FINAL WHERE {run}"
+    computed = f"{db}.{MEMBERSHIPS_TABLE} WHERE {run} AND sku NOT IN (SELECT sku FROM {live})"  # noqa: S608
+    return (
+        f"SELECT sku, product_id FROM {computed} "  # noqa: S608  (segdsl's literals and identifiers)
+        f"UNION ALL SELECT sku, product_id FROM {live} AND is_member = 1"
+    )
+
+
 def replica_ddl(database: str) -> tuple[str, ...]:
     """Every CREATE statement of the replica, in order."""
-    return (products_table_ddl(database), memberships_table_ddl(database))
+    return (
+        products_table_ddl(database),
+        memberships_table_ddl(database),
+        live_memberships_table_ddl(database),
+    )
 
 
 def replica_row(

@@ -1,4 +1,5 @@
-"""The product sync: outbox rows (Postgres) relayed to the product replica (ClickHouse).
+"""The product sync: outbox rows (Postgres) relayed to the product replica (ClickHouse), and the
+relayed products followed in their tenants' active segments (live membership).
 
 Assembled here from the two sides' own code: `pim_api.outbox.reader` takes a locked batch of
 changes, segdsl makes their replica rows, `segment_api.clickhouse.replica_store` inserts them in
@@ -8,6 +9,7 @@ insert, the next relay inserts them again, which changes nothing (one row per pr
 """
 
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 import httpx
@@ -19,7 +21,9 @@ from pim_api.imports.writer import Written
 from pim_api.outbox.reader import OutboxReader, ProductChange, TenantFields, forget_relayed, tenant_fields
 from pim_api.outbox.wake import wake_relay
 from segdsl import replica_row, replica_version, tombstone_row
+from segment_api.clickhouse.membership_store import WrittenProduct
 from segment_api.clickhouse.replica_store import ReplicaStore
+from segment_api.runs.live import apply_live
 from segops_platform.jobs import job
 
 BATCH_SIZE = 5_000
@@ -61,6 +65,7 @@ async def relay_batch(ctx: Context) -> int:
         if batch is None:
             return 0
         await store.write(replica_rows(batch.changes, batch.fields))
+        await follow_in_segments(clients, batch.changes)
         await reader.forget(batch)
     return len(batch.taken)
 
@@ -99,10 +104,26 @@ async def _write_created(clients: Resources, tenant_id: int, written: Written, f
     except (ChClientError, httpx.HTTPError) as error:
         log.warning("import_replica_deferred", tenant_id=tenant_id, products=len(rows), error=str(error))
         return False
+    await follow_in_segments(
+        clients,
+        [
+            ProductChange(tenant_id, product["id"], product["sku"], product["version"], product)
+            for product in created
+        ],
+    )
     async with clients.sessionmaker.begin() as session:
         relayed = [(product["id"], product["version"]) for product in created]
         await forget_relayed(session, tenant_id, relayed, written.outbox_from)
     return True
+
+
+async def follow_in_segments(clients: Resources, changes: Iterable[ProductChange]) -> None:
+    """Live membership: the products just relayed, re-evaluated against their tenants' active segments."""
+    written: dict[int, list[WrittenProduct]] = defaultdict(list)
+    for change in changes:
+        written[change.tenant_id].append(WrittenProduct(change.sku, change.product_id, change.version))
+    for tenant_id, products in written.items():
+        await apply_live(clients.computation, tenant_id, products)
 
 
 @job

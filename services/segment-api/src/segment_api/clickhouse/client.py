@@ -1,7 +1,7 @@
 """aiochclient over a shared httpx client (no server-side parameters: 18.16 has none)."""
 
 import json
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -35,6 +35,10 @@ class QueryRunner:
 
     async def execute(self, sql: str) -> None:
         await self._run(self._client(sql).execute(sql))
+
+    async def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """`INSERT … VALUES` of these rows."""
+        await self._run(self._client(sql).execute(sql, *rows))
 
     async def fetch(self, sql: str) -> list[Any]:
         return list(await self._run(self._client(sql).fetch(sql)))

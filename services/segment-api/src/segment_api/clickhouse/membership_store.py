@@ -12,12 +12,21 @@ from dataclasses import dataclass
 import httpx
 from pydantic_core import from_json, to_json
 
-from segdsl import MEMBERSHIPS_TABLE, FieldType
+from segdsl import LIVE_MEMBERSHIPS_TABLE, MEMBERSHIPS_TABLE, FieldType, current_members_sql
 from segdsl.escaping import quote_identifier, quote_string, uint64_literal
 from segdsl.export import BOOLEAN_FIELDS_ARE_NUMBERS, ExportFormat, member_export_sql
 from segment_api.clickhouse.client import QueryRunner
 
 CHANGED_SKUS_SHOWN = 1_000
+
+
+@dataclass(frozen=True)
+class WrittenProduct:
+    """A product as the replica now holds it, for live membership."""
+
+    sku: str
+    product_id: int
+    version: int  # its product version (a deletion's too)
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class MembershipStore:
     def __init__(self, runner: QueryRunner) -> None:
         self.runner = runner
         self.table = f"{quote_identifier(runner.database)}.{MEMBERSHIPS_TABLE}"
+        self.live_table = f"{quote_identifier(runner.database)}.{LIVE_MEMBERSHIPS_TABLE}"
 
     async def fill(self, insert_sql: str) -> None:
         """Write a run's members: the compiled INSERT … SELECT, server-side (no row passes through here)."""
@@ -56,11 +66,11 @@ class MembershipStore:
             )
             members = int(count)
             return RunSummary(members, RunChanges(members, 0, [row["sku"] for row in entered], []))
-        now, before = uint64_literal(run_id), uint64_literal(previous)
+        before = self.current(tenant_id, segment_id, previous)  # as it was seen: live changes included
         compared = (
-            f"SELECT sku, max(version = {now}) AS now_in, max(version = {before}) AS before_in "
-            f"FROM {self.table} WHERE tenant_id = {uint64_literal(tenant_id)} "
-            f"AND segment_id = {uint64_literal(segment_id)} AND version IN ({now}, {before}) GROUP BY sku"
+            "SELECT sku, max(now) AS now_in, max(NOT now) AS before_in FROM ("
+            f"SELECT sku, 1 AS now FROM {self.table} WHERE {run} "
+            f"UNION ALL SELECT sku, 0 AS now FROM ({before})) GROUP BY sku"
         )
         counts, changed = await asyncio.gather(
             self.runner.fetchrow(
@@ -81,9 +91,9 @@ class MembershipStore:
         return RunSummary(int(counts["members"]), changes)
 
     async def page(self, tenant_id: int, segment_id: int, run_id: int, offset: int, limit: int) -> list[str]:
-        """SKUs of a run, in SKU order, from `offset`."""
+        """SKUs of a run as it is now, in SKU order, from `offset`."""
         sql = (
-            f"SELECT sku FROM {self.table} WHERE {self._run(tenant_id, segment_id, run_id)} "
+            f"SELECT sku FROM ({self.current(tenant_id, segment_id, run_id)}) "
             f"ORDER BY sku LIMIT {uint64_literal(limit)} OFFSET {uint64_literal(offset)}"
         )
         return [row["sku"] for row in await self.runner.fetch(sql)]
@@ -92,23 +102,56 @@ class MembershipStore:
         self, tenant_id: int, current_runs: Mapping[int, int], *, sku: str | None, product_id: int | None
     ) -> set[int]:
         """The segments (of `current_runs`: segment id → the run its members are read from) whose
-        run holds the product with this SKU and/or this id."""
+        run holds the product with this SKU and/or this id now: as computed, then as live membership
+        changed it."""
         if not current_runs:
             return set()
-        runs = " OR ".join(
-            f"(segment_id = {uint64_literal(segment_id)} AND version = {uint64_literal(run_id)})"
-            for segment_id, run_id in sorted(current_runs.items())
-        )
         named = []
         if sku is not None:
             named.append(f"sku = {quote_string(sku)}")
         if product_id is not None:
             named.append(f"product_id = {uint64_literal(product_id)}")
-        sql = (
-            f"SELECT DISTINCT segment_id FROM {self.table} "
-            f"WHERE tenant_id = {uint64_literal(tenant_id)} AND ({runs}) AND {' AND '.join(named)}"
+        runs = " OR ".join(
+            f"(segment_id = {uint64_literal(segment_id)} AND version = {uint64_literal(run_id)})"
+            for segment_id, run_id in sorted(current_runs.items())
         )
-        return {int(row["segment_id"]) for row in await self.runner.fetch(sql)}
+        where = f"WHERE tenant_id = {uint64_literal(tenant_id)} AND ({runs}) AND {' AND '.join(named)}"
+        computed, live = await asyncio.gather(
+            self.runner.fetch(f"SELECT DISTINCT segment_id FROM {self.table} {where}"),
+            self.runner.fetch(
+                f"SELECT segment_id, argMax(is_member, seq) AS member FROM {self.live_table} {where} "
+                "GROUP BY segment_id, sku"
+            ),
+        )
+        held = {int(row["segment_id"]) for row in computed}
+        for row in live:
+            (held.add if row["member"] else held.discard)(int(row["segment_id"]))
+        return held
+
+    async def write_live(
+        self, tenant_id: int, segment_id: int, run_id: int, changes: Sequence[tuple[WrittenProduct, bool]]
+    ) -> None:
+        """Live membership rows: each (product, now a member), newest by the product's version."""
+        rows = [
+            (tenant_id, segment_id, run_id, product.sku, product.product_id, int(member), product.version)
+            for product, member in changes
+        ]
+        columns = "tenant_id, segment_id, version, sku, product_id, is_member, seq"
+        await self.runner.insert(f"INSERT INTO {self.live_table} ({columns}) VALUES", rows)
+
+    async def count(self, tenant_id: int, segment_id: int, run_id: int) -> int:
+        """The run's members now."""
+        members = self.current(tenant_id, segment_id, run_id)
+        return int(await self.runner.fetchval(f"SELECT count() FROM ({members})"))
+
+    async def members_among(
+        self, tenant_id: int, segment_id: int, run_id: int, skus: Sequence[str]
+    ) -> set[str]:
+        """Which of these SKUs the run holds now."""
+        members = self.current(tenant_id, segment_id, run_id)
+        listed = ", ".join(quote_string(sku) for sku in skus)
+        rows = await self.runner.fetch(f"SELECT sku FROM ({members}) WHERE sku IN ({listed})")
+        return {row["sku"] for row in rows}
 
     async def export(
         self,
@@ -135,10 +178,16 @@ class MembershipStore:
         return _closing(response, response.aiter_raw())
 
     async def purge(self, run_ids: Sequence[int]) -> None:
-        """Delete the rows of these runs (a mutation: ClickHouse rewrites the parts in the background)."""
+        """Delete the rows of these runs, live ones included (mutations: ClickHouse rewrites the parts
+        in the background)."""
         if run_ids:
             versions = ", ".join(uint64_literal(run_id) for run_id in run_ids)
-            await self.runner.execute(f"ALTER TABLE {self.table} DELETE WHERE version IN ({versions})")
+            for table in (self.table, self.live_table):
+                await self.runner.execute(f"ALTER TABLE {table} DELETE WHERE version IN ({versions})")
+
+    def current(self, tenant_id: int, segment_id: int, run_id: int) -> str:
+        """The query of the run's members as they are now (sku, product_id)."""
+        return current_members_sql(self.runner.database, tenant_id, segment_id, run_id)
 
     def _run(self, tenant_id: int, segment_id: int, run_id: int) -> str:
         return (

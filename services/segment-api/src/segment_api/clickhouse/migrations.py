@@ -17,6 +17,7 @@ from aiochclient import ChClient
 
 from segdsl import PRODUCTS_TABLE, replica_ddl
 from segdsl.escaping import quote_identifier
+from segdsl.replica import live_memberships_table_ddl
 from segment_api.clickhouse.client import create_clickhouse_client
 
 
@@ -39,6 +40,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "product replica and memberships", replica_ddl),
     # Rows written before hold text and url values in str_*: `segops-admin resync --all` moves them.
     Migration(2, "text and url fields in their own columns", _text_columns),
+    Migration(3, "live membership", lambda database: [live_memberships_table_ddl(database)]),
 )
 
 

@@ -250,11 +250,19 @@ async def segments_members_export(
 @router.get(
     f"{ITEM_PATH}changes/",
     name="changes",
-    summary="What entered and left the segment, run by run",
+    summary="What entered and left the segment, run by run and live",
     response_model=ChangeList,
     responses=problems(400, NO_SUCH_SEGMENT),
 )
 async def segments_changes(
-    segment_id: SegmentId, tenant: CurrentTenant, request: Request, session: SessionDep
+    segment_id: SegmentId,
+    tenant: CurrentTenant,
+    request: Request,
+    session: SessionDep,
+    cursor: Annotated[
+        int, Query(ge=0, le=MAX_BIGINT, description="The live changes after this one: 0, then `next_cursor`")
+    ] = 0,
 ) -> ChangeList:
-    return await segments(request, session).changes(tenant, segment_id)
+    """Run by run (the last 20), and live: each SKU that a product write made enter or leave the
+    segment between runs, in order, once; poll with `cursor` to get every change exactly once."""
+    return await segments(request, session).changes(tenant, segment_id, cursor)

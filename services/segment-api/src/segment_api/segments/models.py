@@ -56,3 +56,18 @@ class RunRow(Base):
     exited: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     error: Mapped[str] = mapped_column(Text, server_default="")
     purged_at: Mapped[datetime | None]  # when its membership rows were deleted (the run itself is kept)
+
+
+class MembershipChangeRow(Base):
+    """A SKU that live membership made enter or leave a segment (migration 0003)."""
+
+    __tablename__ = "membership_changes"
+
+    tenant_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    run_id: Mapped[int] = mapped_column(BigInteger)
+    sku: Mapped[str] = mapped_column(Text)
+    entered: Mapped[bool]
+    product_version: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(server_default=func.now())

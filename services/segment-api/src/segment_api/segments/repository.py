@@ -1,11 +1,12 @@
 """SQL for segments. Every statement is scoped by the caller's tenant."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from segment_api.segments.models import SegmentRow
+from segment_api.segments.models import MembershipChangeRow, SegmentRow
 
 
 class SegmentRepository:
@@ -44,3 +45,19 @@ class SegmentRepository:
             .returning(SegmentRow.id)
         )
         return await self.session.scalar(statement) is not None
+
+    async def live_changes(
+        self, tenant_id: int, segment_id: int, after: int, limit: int
+    ) -> Sequence[MembershipChangeRow]:
+        """The segment's live membership changes with an id above `after`, in id order."""
+        statement = (
+            select(MembershipChangeRow)
+            .where(
+                MembershipChangeRow.tenant_id == tenant_id,
+                MembershipChangeRow.segment_id == segment_id,
+                MembershipChangeRow.id > after,
+            )
+            .order_by(MembershipChangeRow.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(statement))

@@ -185,9 +185,25 @@ class RunChange(BaseModel):
     exited: list[str] = Field(description="The first 1,000 of them, in SKU order")
 
 
+class LiveChange(BaseModel):
+    id: int = Field(description="Its place in the feed: pass the last one seen as `cursor`")
+    sku: str
+    change: Literal["entered", "exited"]
+    run_id: int = Field(description="The run whose members it changed")
+    product_version: int = Field(description="The product write that caused it")
+    changed_at: datetime
+
+
 class ChangeList(BaseModel):
     results: list[RunChange] = Field(
         description="The last runs, newest first; the first run enters every member"
+    )
+    live: list[LiveChange] = Field(
+        description="What product writes made enter and leave the segment between runs, after `cursor`, "
+        "oldest first (up to 1,000)"
+    )
+    next_cursor: int = Field(
+        description="The cursor for the next call: the last live change's id (or the one given, if none)"
     )
 
 

@@ -21,6 +21,7 @@ from segment_api.segments.repository import SegmentRepository
 from segment_api.segments.schemas import (
     ChangeList,
     ComputeQueued,
+    LiveChange,
     Member,
     MemberPage,
     Preview,
@@ -66,6 +67,7 @@ async def preview(pim: PimClient, queries: SegmentQueries, tenant: Tenant, raw: 
 
 MEMBERS_PAGE = 50
 CHANGES_SHOWN = 20
+LIVE_CHANGES_SHOWN = 1_000
 
 
 class SegmentService:
@@ -182,9 +184,12 @@ class SegmentService:
             return _once(export_header(names) if export_format == "csv" else b"")
         return await memberships.export(tenant.id, segment_id, segment.current_run_id, columns, export_format)
 
-    async def changes(self, tenant: Tenant, segment_id: int) -> ChangeList:
+    async def changes(self, tenant: Tenant, segment_id: int, cursor: int) -> ChangeList:
+        """The last runs' changes, and the live changes after `cursor` (ids given in commit order
+        per segment: a cursor never skips one)."""
         await self.get(tenant, segment_id)
         runs = await self.runs.latest(tenant.id, segment_id, CHANGES_SHOWN)
+        live = await self.segments.live_changes(tenant.id, segment_id, cursor, LIVE_CHANGES_SHOWN)
         return ChangeList(
             results=[
                 RunChange(
@@ -196,7 +201,19 @@ class SegmentService:
                     exited=run.exited,
                 )
                 for run in runs
-            ]
+            ],
+            live=[
+                LiveChange(
+                    id=change.id,
+                    sku=change.sku,
+                    change="entered" if change.entered else "exited",
+                    run_id=change.run_id,
+                    product_version=change.product_version,
+                    changed_at=change.changed_at,
+                )
+                for change in live
+            ],
+            next_cursor=live[-1].id if live else cursor,
         )
 
 
