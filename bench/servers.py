@@ -8,8 +8,11 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
+
+LOGS = Path(__file__).parent / ".cache" / "logs"  # each service's log of the last run
 
 
 def free_port() -> int:
@@ -22,11 +25,15 @@ def free_port() -> int:
 def serving(
     command: list[str], health_url: str, env: dict[str, str] | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
+    # The log goes to a file: a pipe nobody reads fills up and then blocks the service's next write.
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log_path = LOGS / f"{Path(command[0]).name}.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         command,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         deadline = time.monotonic() + 30
@@ -37,13 +44,14 @@ def serving(
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                stderr = process.stderr.read().decode() if process.stderr else ""
+                stderr = log_path.read_text(errors="replace")
                 raise SystemExit(f"{command[0]} did not start:\n{stderr[-2000:]}")
             time.sleep(0.1)
         yield process
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 def venv_command(name: str) -> str:

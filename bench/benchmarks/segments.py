@@ -44,6 +44,8 @@ LAG_ROUNDS = 8
 BULK_SIZE = 10_000
 SINGLE_WRITES_PER_SECOND = 50
 SINGLE_WRITES = 300
+LIVE_SEGMENTS = 20
+LIVE_WRITES = 20
 POLL_SECONDS = 0.02
 CATEGORY = "footwear/running"  # one of 48 categories
 PRICE_RANGE = (20, 100)  # ~68% of prices
@@ -170,6 +172,7 @@ async def _run(context: BenchContext, services: Stack) -> list[Result]:
                 await _preview_result(context, bench, tag),
                 *await _compute_and_members_results(context, bench, size, services.segment_api.pid),
                 *await _sync_lag_results(context, bench),
+                *await _live_lag_results(context, bench),  # last: its active segments follow every write
             ]
         finally:
             await bench.postgres.close()
@@ -577,3 +580,113 @@ def _lag_result(
         target=Target(max_project=2000, text="p95 <= 2 s"),
         higher_is_better=False,
     )
+
+
+# Live membership ----------------------------------------------------------------------------------
+
+
+async def _live_lag_results(context: BenchContext, bench: Bench) -> list[Result]:
+    """With LIVE_SEGMENTS active segments (`brand = liveN`, computed once): single writes that move a
+    product into one, until its change feed and the membership lookup show it; and a bulk upsert
+    moving products into all of them, until every segment's `computed_count` has them. Baselines:
+    the same writes until the replica holds them (a preview counts them), in the same polls."""
+    segment_ids = []
+    for index in range(LIVE_SEGMENTS):
+        body = {"name": f"live{index}", "definition": brand_is(f"live{index}"), "is_active": True}
+        created = await bench.segments.post(SEGMENTS, json=body, headers=bench.headers)
+        created.raise_for_status()
+        segment_ids.append(created.json()["id"])
+        await _compute(bench, segment_ids[-1])
+    single_project, single_baseline = [], []
+    for index, item in enumerate(_lag_products("LIVE-ONE", "live0", LIVE_WRITES)):
+        started = time.perf_counter()
+        product = {"sku": item["sku"], "name": item["name"], "data": {"brand": item["brand"]}}
+        (await bench.pim.post("/api/pim/products/", json=product, headers=bench.headers)).raise_for_status()
+        replicated, live = await _seen_live(bench, segment_ids[0], item["sku"], index + 1, started)
+        single_baseline.append(replicated)
+        single_project.append(live)
+        await asyncio.sleep(0.2)
+    bulk = [
+        item
+        for index in range(LIVE_SEGMENTS)
+        for item in _lag_products(f"LIVE-BULK{index}", f"live{index}", BULK_SIZE // LIVE_SEGMENTS)
+    ]
+    started = time.perf_counter()
+    written = await bench.pim.post("/api/pim/products/bulk/", json={"products": bulk}, headers=bench.headers)
+    written.raise_for_status()
+    await _seconds_until_counted(bench, f"live{LIVE_SEGMENTS - 1}", BULK_SIZE // LIVE_SEGMENTS)
+    replicated = time.perf_counter() - started
+    expected = {segment_id: BULK_SIZE // LIVE_SEGMENTS for segment_id in segment_ids}
+    expected[segment_ids[0]] += LIVE_WRITES
+
+    async def all_updated() -> bool:
+        for segment_id in segment_ids:
+            segment = (await bench.segments.get(f"{SEGMENTS}{segment_id}/", headers=bench.headers)).json()
+            if segment["computed_count"] != expected[segment_id]:
+                return False
+        return True
+
+    await until(all_updated, 120, "every active segment counts the bulk's products", POLL_SECONDS)
+    bulk_seconds = time.perf_counter() - started
+    ms = [lag * 1000 for lag in single_project]
+    return [
+        Result(
+            name="live_membership_lag",
+            description=(
+                f"{LIVE_WRITES} single writes, each moving a product into one of {LIVE_SEGMENTS} active "
+                "segments: until its change feed and the membership lookup show it, vs until the replica "
+                "holds it"
+            ),
+            scale=context.scale,
+            project=Figure(
+                "write → relay → live membership (feed and lookup)",
+                "ms p95",
+                [p95(ms)],
+                {"p50_ms": statistics.median(ms), "max_ms": max(ms)},
+            ),
+            baseline=Figure(
+                "write → relay → replica (a preview counts it)",
+                "ms p95",
+                [p95([lag * 1000 for lag in single_baseline])],
+            ),
+            target=Target(max_project=3000, text="p95 <= 3 s"),
+            higher_is_better=False,
+        ),
+        Result(
+            name="live_membership_bulk",
+            description=(
+                f"a bulk upsert of {BULK_SIZE:,} products, {BULK_SIZE // LIVE_SEGMENTS} into each of "
+                f"{LIVE_SEGMENTS} active segments: until every segment's computed_count has them"
+            ),
+            scale=context.scale,
+            project=Figure("write → every active segment updated", "s", [bulk_seconds]),
+            baseline=Figure("write → the replica holds them (a preview counts them)", "s", [replicated]),
+            target=Target(max_project=10, text="every segment updated within 10 s"),
+            higher_is_better=False,
+        ),
+    ]
+
+
+async def _seen_live(
+    bench: Bench, segment_id: int, sku: str, count: int, started: float
+) -> tuple[float, float]:
+    """Seconds from `started` until a preview counts `count` products of the segment's brand (the
+    replica), and until the segment's feed and the membership lookup show `sku` (live)."""
+    replicated: float | None = None
+    while True:
+        if replicated is None and (await bench.preview(brand_is("live0")))["matched_count"] >= count:
+            replicated = time.perf_counter() - started
+        changes = (
+            await bench.segments.get(
+                f"{SEGMENTS}{segment_id}/changes/", params={"cursor": 0}, headers=bench.headers
+            )
+        ).json()
+        if any(change["sku"] == sku for change in changes["live"]):
+            held = (
+                await bench.segments.get(f"{SEGMENTS}membership/", params={"sku": sku}, headers=bench.headers)
+            ).json()["results"]
+            if any(segment["id"] == segment_id for segment in held) and replicated is not None:
+                return replicated, time.perf_counter() - started
+        if time.perf_counter() - started > 60:
+            raise SystemExit(f"segments: {sku} did not reach live membership within 60 s")
+        await asyncio.sleep(POLL_SECONDS)

@@ -93,3 +93,15 @@ async def test_random_writes_keep_members_as_a_full_computation_finds_them(
     assert (newest["entered_count"], newest["exited_count"]) == (0, 0)  # nothing live missed
     members = {member["sku"] for member in await all_members(segment_api, tenant, segment_id)}
     assert members == expected()
+
+
+async def test_a_relay_batch_of_thousands_of_skus_is_followed_too(
+    segment_api: httpx.AsyncClient, pim: httpx.AsyncClient, tenant: IssuedKey, worker_context: Context
+) -> None:
+    """Thousands of SKUs in one evaluation (more tokens than sqlparse, inside aiochclient, reads)."""
+    segment_id = await new_segment(segment_api, tenant, name="Nike", is_active=True)
+    await run_now(worker_context, tenant, segment_id)
+    many = [{"sku": f"MANY-{index:05d}", "name": "x", "brand": "Nike"} for index in range(4_000)]
+    await write(pim, tenant, worker_context, many)
+    segment = (await segment_api.get(f"{SEGMENTS}{segment_id}/", headers=auth(tenant.key))).json()
+    assert segment["computed_count"] == len(many)

@@ -150,7 +150,7 @@ class MembershipStore:
         """Which of these SKUs the run holds now."""
         members = self.current(tenant_id, segment_id, run_id)
         listed = ", ".join(quote_string(sku) for sku in skus)
-        rows = await self.runner.fetch(f"SELECT sku FROM ({members}) WHERE sku IN ({listed})")
+        rows = await self.runner.json_rows(f"SELECT sku FROM ({members}) WHERE sku IN ({listed})")
         return {row["sku"] for row in rows}
 
     async def export(

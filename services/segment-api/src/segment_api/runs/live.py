@@ -90,7 +90,7 @@ async def _differences(
         skus=skus,
     )
     assert segment.current_run_id is not None
-    matching = {row["sku"] for row in await on.memberships.runner.fetch(matching_sql)}
+    matching = {row["sku"] for row in await on.memberships.runner.json_rows(matching_sql)}
     members = await on.memberships.members_among(segment.tenant_id, segment.id, segment.current_run_id, skus)
     return [
         (product, product.sku in matching)
