@@ -104,13 +104,8 @@ async def _write_created(clients: Resources, tenant_id: int, written: Written, f
     except (ChClientError, httpx.HTTPError) as error:
         log.warning("import_replica_deferred", tenant_id=tenant_id, products=len(rows), error=str(error))
         return False
-    await follow_in_segments(
-        clients,
-        [
-            ProductChange(tenant_id, product["id"], product["sku"], product["version"], product)
-            for product in created
-        ],
-    )
+    products = [WrittenProduct(product["sku"], product["id"], product["version"]) for product in created]
+    await apply_live(clients.computation, tenant_id, products)
     async with clients.sessionmaker.begin() as session:
         relayed = [(product["id"], product["version"]) for product in created]
         await forget_relayed(session, tenant_id, relayed, written.outbox_from)
