@@ -2,7 +2,9 @@
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -32,6 +34,23 @@ async def enqueue_hint(redis: ArqRedis, function: str, *args: Any, **options: An
     except (RedisError, OSError, TimeoutError) as error:
         log.warning("job_not_queued", job=function, args=args, error=f"{type(error).__name__}: {error}")
         return None
+
+
+async def wake(redis: ArqRedis, function: str) -> None:
+    """Queue a job that takes whatever work is waiting (a hint: Postgres holds the work, a sweep
+    finds it if Redis fails). Wake-ups within a tenth of a second share one job id, so a burst
+    queues one job. A wake-up whose tenth's job exists may come after that job looked for work (it
+    runs already): it queues the next tenth's, to start then, so that every wake-up is followed by
+    a job that starts after it."""
+    tenth = int(time.time() * 10)
+    if await enqueue_hint(redis, function, _job_id=f"{function}:{tenth}") is None:
+        await wake_at(redis, function, datetime.fromtimestamp((tenth + 1) / 10, UTC))
+
+
+async def wake_at(redis: ArqRedis, function: str, when: datetime) -> None:
+    """Queue the job to start at `when` (to the tenth of a second; one job per tenth)."""
+    tenth = int(when.timestamp() * 10)
+    await enqueue_hint(redis, function, _job_id=f"{function}:{tenth}", _defer_until=when)
 
 
 def job(function: JobFunction) -> JobFunction:

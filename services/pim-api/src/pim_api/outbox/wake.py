@@ -1,30 +1,22 @@
 """Waking the worker for the replica, after the request's transaction committed: to relay the
 outbox after a product write, to rewrite a tenant's replica after its field types changed.
 
-A relay wake-up is only a hint: if Redis is down it is lost and the worker's periodic sweep relays
-the rows instead (Postgres holds them). Wake-ups within a tenth of a second share one job id, so a
-burst of writes queues one relay. A wake-up whose tenth's relay exists may come after that relay
-took its last rows (it runs already): it queues the next tenth's, to start then, so that every
-write is followed by a relay that starts after its commit.
+A relay wake-up is only a hint (`segops_platform.jobs.wake`): if Redis is down it is lost and the
+worker's periodic sweep relays the rows instead (Postgres holds them). Every write is followed by a
+relay that starts after its commit.
 """
-
-import time
-from datetime import UTC, datetime
 
 from arq.connections import ArqRedis
 from fastapi import BackgroundTasks, Depends, Request
 
-from segops_platform.jobs import enqueue_hint
+from segops_platform.jobs import enqueue_hint, wake
 
 RELAY_JOB = "relay_outbox"
 RESYNC_JOB = "resync_tenant"
 
 
 async def wake_relay(redis: ArqRedis) -> None:
-    tenth = int(time.time() * 10)
-    if await enqueue_hint(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{tenth}") is None:
-        starts = datetime.fromtimestamp((tenth + 1) / 10, UTC)
-        await enqueue_hint(redis, RELAY_JOB, _job_id=f"{RELAY_JOB}:{tenth + 1}", _defer_until=starts)
+    await wake(redis, RELAY_JOB)
 
 
 async def queue_resync(redis: ArqRedis, tenant_id: int) -> None:
