@@ -48,6 +48,7 @@ TEST_ENV = {
     "REDIS_URL": _with_database(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "15"),
     "CLICKHOUSE_URL": os.environ.get("CLICKHOUSE_URL", "http://127.0.0.1:8123"),
     "CLICKHOUSE_DATABASE": f"segmentation_{RUN}",
+    "WEBHOOK_ALLOW_LOOPBACK": "true",  # the tests' receivers listen on 127.0.0.1
 }
 os.environ.update(TEST_ENV)  # subprocesses (segops-admin) and settings objects see the test set-up
 

@@ -158,9 +158,11 @@ def honcho_argv() -> list[str]:
 
 
 def honcho_env() -> dict[str, str]:
-    """Our environment, with the console scripts of .venv/bin and nginx (in sbin) on PATH."""
+    """Our environment, with the console scripts of .venv/bin and nginx (in sbin) on PATH, and
+    webhooks allowed to post to receivers on this machine (for local tools), unless set."""
     path = os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", os.defpath), "/usr/sbin", "/sbin"])
-    return {**os.environ, "PATH": path, "SEGOPS_ROOT": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    local = {"WEBHOOK_ALLOW_LOOPBACK": "true"}
+    return {**local, **os.environ, "PATH": path, "SEGOPS_ROOT": str(ROOT), "PYTHONUNBUFFERED": "1"}
 
 
 def require_stack_stopped(ports: AppPorts) -> None:

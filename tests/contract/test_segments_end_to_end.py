@@ -1,7 +1,10 @@
 """Segments end to end, as clients meet them: through the gateway, on the real stack (its worker a
-process of its own), from products to members and changes; the sync surviving a killed worker."""
+process of its own), from products to members and changes; the sync, the change feed and webhooks
+surviving a killed worker."""
 
 import asyncio
+import hashlib
+import hmac
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -12,6 +15,8 @@ import pytest
 
 from pim_api.tenancy.service import IssuedKey
 from tests.contract.conftest import RunningStack
+from tests.segment_api.feed import Feed
+from tests.segment_api.receiver import Received, receiving
 from tests.support import TenantFactory, admin, auth
 
 SEGMENTS = "/api/product-segments/"
@@ -187,3 +192,88 @@ async def test_a_worker_killed_mid_relay_loses_and_duplicates_nothing(
     await eventually(synced, 60, "the restarted worker relays the rest")
     report = admin("verify-sync", "--tenant", str(stack_tenant.tenant_id)).stdout
     assert "postgres 60000 products, replica 60000" in report
+
+
+async def test_the_change_feed_and_webhooks_lose_and_repeat_nothing_across_a_killed_worker(
+    gateway: httpx.AsyncClient, running_stack: RunningStack, stack_tenant: IssuedKey
+) -> None:
+    headers = auth(stack_tenant.key)
+    schema = {"fields": [{"name": "brand", "type": "string"}]}
+    assert (await gateway.put("/api/pim/schema/", json=schema, headers=headers)).status_code == 200
+    skus = [f"F{index:05d}" for index in range(20_000)]
+
+    async def upsert(brand_of: dict[str, str]) -> None:
+        products = [{"sku": sku, "name": "f", "brand": brand} for sku, brand in brand_of.items()]
+        for start in range(0, len(products), 10_000):
+            body = {"products": products[start : start + 10_000]}
+            assert (
+                await gateway.post("/api/pim/products/bulk/", json=body, headers=headers)
+            ).status_code == 200
+
+    await upsert(dict.fromkeys(skus, "Nike"))
+    body = {"name": "Nike", "definition": brand_is("Nike"), "is_active": True}
+    segment = (await gateway.post(SEGMENTS, json=body, headers=headers)).json()
+    url = f"{SEGMENTS}{segment['id']}/"
+
+    async def all_counted() -> bool:
+        return bool((await gateway.get(url, headers=headers)).json()["computed_count"] == len(skus))
+
+    await eventually(lambda: _counted(gateway, headers, len(skus)), 60, "the catalog reaches the replica")
+    await gateway.post(f"{url}compute/", headers=headers)
+    await eventually(all_counted, 30, "the computation lands")
+    async with receiving() as receiver:
+        registered = await gateway.post(f"{url}webhooks/", json={"url": receiver.url}, headers=headers)
+        secret = registered.json()["secret"]
+        # While the worker is down, all leave, then the even ones come back: the relay reads the
+        # products as they are by then, so the feed is to give each odd SKU leaving, once.
+        running_stack.worker.kill()
+        await upsert(dict.fromkeys(skus, "Puma"))
+        await upsert(dict.fromkeys(skus[::2], "Nike"))
+        feed = Feed(gateway, headers, url, set(skus))
+        running_stack.worker.start()
+
+        async def some_followed() -> bool:
+            await feed.poll()
+            return feed.seen > 0
+
+        await eventually(some_followed, 60, "the restarted worker follows the writes")
+        running_stack.worker.kill()  # mid-way: some batches followed, the rest not
+        assert feed.seen < 10_000
+        running_stack.worker.start()
+
+        async def all_followed() -> bool:
+            await feed.poll()
+            return feed.members == set(skus[::2])
+
+        await eventually(all_followed, 120, "the feed gives every change")
+
+        async def all_posted() -> bool:
+            return _replayed(receiver.accepted(), secret, set(skus)) == set(skus[::2])
+
+        await eventually(all_posted, 60, "the webhook gets every live batch")
+    await feed.poll()
+    assert feed.seen == 10_000
+    assert (await gateway.get(url, headers=headers)).json()["computed_count"] == 10_000
+
+
+async def _counted(gateway: httpx.AsyncClient, headers: dict[str, str], expected: int) -> bool:
+    preview = await gateway.post(PREVIEW, json=brand_is("Nike"), headers=headers)
+    return bool(preview.status_code == 200 and preview.json()["matched_count"] == expected)
+
+
+def _replayed(posts: list[Received], secret: str, members: set[str]) -> set[str]:
+    """The members after the live batches posted (each delivery once, however often it came), each
+    signed with the secret and in delivery order."""
+    members = set(members)
+    delivered: dict[int, dict[str, Any]] = {}
+    for post in posts:
+        signature = "sha256=" + hmac.new(secret.encode(), post.body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(post.headers["x-segops-signature"], signature)
+        delivery_id = int(post.headers["x-segops-delivery"])
+        assert delivered.get(delivery_id, post.document) == post.document
+        assert delivery_id >= max(delivered, default=0)  # in order: a repeat, or the next one
+        delivered[delivery_id] = post.document
+    for document in delivered.values():
+        members |= set(document["entered"])
+        members -= set(document["exited"])
+    return members

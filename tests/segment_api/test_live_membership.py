@@ -11,6 +11,7 @@ import pytest
 from import_worker.context import Context
 from import_worker.relay import relay_outbox
 from pim_api.tenancy.service import IssuedKey
+from tests.segment_api.feed import Feed
 from tests.segment_api.test_computation import SEGMENTS, all_members, new_segment, run_now, write
 from tests.support import FIELDS, SchemaTenantFactory, auth
 
@@ -22,27 +23,6 @@ ROUNDS = 8
 @pytest.fixture
 async def tenant(make_schema_tenant: SchemaTenantFactory) -> IssuedKey:
     return await make_schema_tenant(FIELDS)
-
-
-class Feed:
-    """A consumer of the change feed: polls after its cursor, replays what it gets."""
-
-    def __init__(self, segment_api: httpx.AsyncClient, tenant: IssuedKey, segment_id: int, members: set[str]):
-        self.segment_api, self.tenant, self.segment_id = segment_api, tenant, segment_id
-        self.members, self.cursor, self.seen = set(members), 0, 0
-
-    async def poll(self) -> None:
-        url = f"{SEGMENTS}{self.segment_id}/changes/"
-        page = (
-            await self.segment_api.get(url, params={"cursor": self.cursor}, headers=auth(self.tenant.key))
-        ).json()
-        ids = [change["id"] for change in page["live"]]
-        assert ids == sorted(ids) and all(change_id > self.cursor for change_id in ids)  # in order, no repeat
-        for change in page["live"]:
-            assert (change["sku"] in self.members) == (change["change"] == "exited"), change
-            (self.members.add if change["change"] == "entered" else self.members.discard)(change["sku"])
-        self.seen += len(ids)
-        self.cursor = page["next_cursor"]
 
 
 async def product_ids(pim: httpx.AsyncClient, tenant: IssuedKey) -> dict[str, int]:
@@ -64,7 +44,7 @@ async def test_random_writes_keep_members_as_a_full_computation_finds_them(
     def expected() -> set[str]:
         return {sku for sku, brand in brands.items() if brand == "Nike"}
 
-    feed = Feed(segment_api, tenant, segment_id, expected())
+    feed = Feed(segment_api, auth(tenant.key), f"{SEGMENTS}{segment_id}/", expected())
     for _ in range(ROUNDS):
         ids = await product_ids(pim, tenant)
         upserts: list[dict[str, Any]] = []

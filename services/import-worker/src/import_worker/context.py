@@ -17,6 +17,7 @@ from segment_api.clickhouse.client import QueryRunner, create_clickhouse_client
 from segment_api.clickhouse.membership_store import MembershipStore
 from segment_api.pim_client import PimClient
 from segment_api.runs.compute import Computation
+from segment_api.webhooks.sender import create_webhook_client
 from segops_platform.database import create_engine, create_sessionmaker
 from segops_platform.logging import configure_logging
 from segops_platform.readiness_checks import clickhouse_check, postgres_check, redis_check
@@ -34,6 +35,7 @@ class Resources:
     clickhouse_http: httpx.AsyncClient
     clickhouse: ChClient
     pim_http: httpx.AsyncClient
+    webhook_http: httpx.AsyncClient
     computation: Computation
 
 
@@ -58,6 +60,7 @@ def build_resources(settings: WorkerConfig) -> Resources:
             settings.clickhouse_url, settings.clickhouse_database, clickhouse_http
         ),
         pim_http=pim_http,
+        webhook_http=create_webhook_client(settings),
         computation=Computation(engine, sessionmaker, MembershipStore(runner), PimClient(pim_http)),
     )
 
@@ -65,6 +68,7 @@ def build_resources(settings: WorkerConfig) -> Resources:
 async def close_resources(built: Resources) -> None:
     await built.clickhouse_http.aclose()
     await built.pim_http.aclose()
+    await built.webhook_http.aclose()
     await built.engine.dispose()
 
 

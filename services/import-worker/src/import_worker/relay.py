@@ -17,6 +17,7 @@ import structlog
 from aiochclient import ChClientError
 
 from import_worker.context import Context, Resources, resources
+from import_worker.webhooks import DELIVER_JOB
 from pim_api.imports.writer import Written
 from pim_api.outbox.reader import OutboxReader, ProductChange, TenantFields, forget_relayed, tenant_fields
 from pim_api.outbox.wake import wake_relay
@@ -24,7 +25,7 @@ from segdsl import replica_row, replica_version, tombstone_row
 from segment_api.clickhouse.membership_store import WrittenProduct
 from segment_api.clickhouse.replica_store import ReplicaStore
 from segment_api.runs.live import apply_live
-from segops_platform.jobs import job
+from segops_platform.jobs import job, wake
 
 BATCH_SIZE = 5_000
 # A relay hands over after this long (another relay is queued), so that one large import does not
@@ -65,8 +66,10 @@ async def relay_batch(ctx: Context) -> int:
         if batch is None:
             return 0
         await store.write(replica_rows(batch.changes, batch.fields))
-        await follow_in_segments(clients, batch.changes)
+        deliveries = await follow_in_segments(clients, batch.changes)
         await reader.forget(batch)
+    if deliveries:
+        await wake(ctx["redis"], DELIVER_JOB)
     return len(batch.taken)
 
 
@@ -82,12 +85,13 @@ async def relay_created(ctx: Context, tenant_id: int, written: Written) -> None:
         async with clients.sessionmaker() as session:
             fields = (await tenant_fields(session, [tenant_id]))[tenant_id]
         if fields.types == written.types:
-            relayed = await _write_created(clients, tenant_id, written, fields)
+            relayed = await _write_created(ctx, tenant_id, written, fields)
     if written.updated or (written.created and not relayed):
         await wake_relay(ctx["redis"])
 
 
-async def _write_created(clients: Resources, tenant_id: int, written: Written, fields: TenantFields) -> bool:
+async def _write_created(ctx: Context, tenant_id: int, written: Written, fields: TenantFields) -> bool:
+    clients = resources(ctx)
     created = written.created
     rows = [
         replica_row(
@@ -105,20 +109,27 @@ async def _write_created(clients: Resources, tenant_id: int, written: Written, f
         log.warning("import_replica_deferred", tenant_id=tenant_id, products=len(rows), error=str(error))
         return False
     products = [WrittenProduct(product["sku"], product["id"], product["version"]) for product in created]
-    await apply_live(clients.computation, tenant_id, products)
+    deliveries = await apply_live(clients.computation, tenant_id, products)
     async with clients.sessionmaker.begin() as session:
         relayed = [(product["id"], product["version"]) for product in created]
         await forget_relayed(session, tenant_id, relayed, written.outbox_from)
+    if deliveries:
+        await wake(ctx["redis"], DELIVER_JOB)
     return True
 
 
-async def follow_in_segments(clients: Resources, changes: Iterable[ProductChange]) -> None:
-    """Live membership: the products just relayed, re-evaluated against their tenants' active segments."""
+async def follow_in_segments(clients: Resources, changes: Iterable[ProductChange]) -> int:
+    """Live membership: the products just relayed, re-evaluated against their tenants' active
+    segments; how many webhook deliveries that queued."""
     written: dict[int, list[WrittenProduct]] = defaultdict(list)
     for change in changes:
         written[change.tenant_id].append(WrittenProduct(change.sku, change.product_id, change.version))
-    for tenant_id, products in written.items():
-        await apply_live(clients.computation, tenant_id, products)
+    return sum(
+        [
+            await apply_live(clients.computation, tenant_id, products)
+            for tenant_id, products in written.items()
+        ]
+    )
 
 
 @job

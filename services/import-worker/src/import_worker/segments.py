@@ -6,11 +6,12 @@ The work is the segment side's (`segment_api.runs`); these jobs only schedule it
 from arq import Retry
 
 from import_worker.context import Context, resources
+from import_worker.webhooks import DELIVER_JOB
 from segment_api.runs.compute import compute
 from segment_api.runs.jobs import COMPUTE_JOB
 from segment_api.runs.repository import RunRepository
 from segops_platform.errors import ServiceUnavailable
-from segops_platform.jobs import enqueue, job
+from segops_platform.jobs import enqueue, job, wake
 
 COMPUTE_TRIES = 3
 RETRY_AFTER_SECONDS = 10
@@ -27,7 +28,10 @@ async def compute_segment(ctx: Context, tenant_id: int, segment_id: int) -> int 
         if ctx["job_try"] >= COMPUTE_TRIES:
             raise
         raise Retry(defer=RETRY_AFTER_SECONDS) from None
-    return None if run is None else run.id
+    if run is None:
+        return None
+    await wake(ctx["redis"], DELIVER_JOB)  # the run's webhook deliveries, if it has any
+    return run.id
 
 
 @job

@@ -1,7 +1,8 @@
+from segment_api.webhooks.sender import SenderSettings
 from segops_platform.settings import ServiceSettings
 
 
-class WorkerConfig(ServiceSettings):
+class WorkerConfig(ServiceSettings, SenderSettings):
     worker_health_port: int = 8003
     pim_api_url: str = "http://127.0.0.1:8001"
     import_batch_rows: int = 5_000

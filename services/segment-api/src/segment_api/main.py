@@ -14,6 +14,7 @@ from segment_api.clickhouse.segment_queries import SegmentQueries
 from segment_api.pim_client import PimClient
 from segment_api.segments import endpoints as segment_endpoints
 from segment_api.settings import SegmentSettings
+from segment_api.webhooks import endpoints as webhook_endpoints
 from segops_platform.app import create_service_app
 from segops_platform.auth.tenant_directory import Authenticator
 from segops_platform.database import create_engine, create_sessionmaker
@@ -72,7 +73,11 @@ def create_app(
         operation_prefix="segments",
         version=version("segops-segment-api"),
         description=DESCRIPTION,
-        tags=[{"name": "segments", "description": "Segment definitions, previews and members"}],
+        tags=[
+            {"name": "segments", "description": "Segment definitions, previews and members"},
+            {"name": "webhooks", "description": "Signed POSTs of each run's and each live batch's changes"},
+        ],
     )
     app.include_router(segment_endpoints.router)
+    app.include_router(webhook_endpoints.router)
     return app

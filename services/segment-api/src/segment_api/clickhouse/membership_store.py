@@ -66,12 +66,7 @@ class MembershipStore:
             )
             members = int(count)
             return RunSummary(members, RunChanges(members, 0, [row["sku"] for row in entered], []))
-        before = self.current(tenant_id, segment_id, previous)  # as it was seen: live changes included
-        compared = (
-            "SELECT sku, max(now) AS now_in, max(NOT now) AS before_in FROM ("
-            f"SELECT sku, 1 AS now FROM {self.table} WHERE {run} "
-            f"UNION ALL SELECT sku, 0 AS now FROM ({before})) GROUP BY sku"
-        )
+        compared = self._compared(tenant_id, segment_id, run_id, previous)
         counts, changed = await asyncio.gather(
             self.runner.fetchrow(
                 "SELECT countIf(now_in) AS members, countIf(now_in AND NOT before_in) AS entered, "
@@ -89,6 +84,22 @@ class MembershipStore:
             exited=[row["sku"] for row in changed if not row["now_in"]],
         )
         return RunSummary(int(counts["members"]), changes)
+
+    async def changed(
+        self, tenant_id: int, segment_id: int, run_id: int, previous: int | None
+    ) -> tuple[list[str], list[str]]:
+        """Every SKU that entered with the run, and every one that left, each in SKU order."""
+        if previous is None:
+            run = self._run(tenant_id, segment_id, run_id)
+            rows = await self.runner.json_rows(f"SELECT sku FROM {self.table} WHERE {run} ORDER BY sku")
+            return [row["sku"] for row in rows], []
+        compared = self._compared(tenant_id, segment_id, run_id, previous)
+        rows = await self.runner.json_rows(
+            f"SELECT now_in, sku FROM ({compared}) WHERE now_in != before_in ORDER BY now_in, sku"
+        )
+        return [row["sku"] for row in rows if row["now_in"]], [
+            row["sku"] for row in rows if not row["now_in"]
+        ]
 
     async def page(self, tenant_id: int, segment_id: int, run_id: int, offset: int, limit: int) -> list[str]:
         """SKUs of a run as it is now, in SKU order, from `offset`."""
@@ -188,6 +199,16 @@ class MembershipStore:
     def current(self, tenant_id: int, segment_id: int, run_id: int) -> str:
         """The query of the run's members as they are now (sku, product_id)."""
         return current_members_sql(self.runner.database, tenant_id, segment_id, run_id)
+
+    def _compared(self, tenant_id: int, segment_id: int, run_id: int, previous: int) -> str:
+        """Each SKU of the run or of the previous one as it was seen (live changes included):
+        whether it is in each (`now_in`, `before_in`)."""
+        before = self.current(tenant_id, segment_id, previous)
+        return (
+            "SELECT sku, max(now) AS now_in, max(NOT now) AS before_in FROM ("
+            f"SELECT sku, 1 AS now FROM {self.table} WHERE {self._run(tenant_id, segment_id, run_id)} "
+            f"UNION ALL SELECT sku, 0 AS now FROM ({before})) GROUP BY sku"
+        )
 
     def _run(self, tenant_id: int, segment_id: int, run_id: int) -> str:
         return (

@@ -3,8 +3,9 @@
 Computations of one segment take turns (a Postgres advisory lock held for the whole run, released
 if the worker dies with its connection), so two never run at once. A run is written under its own
 id (the memberships' version) and becomes the segment's current run only once complete: a reader
-never sees a half-written run. The definition is checked against the tenant's fields as they are
-now; one that no longer fits them fails its run, and the previous run stays current.
+never sees a half-written run. What entered and left with it goes to the segment's webhooks, queued
+in the transaction that makes it current. The definition is checked against the tenant's fields as
+they are now; one that no longer fits them fails its run, and the previous run stays current.
 """
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from segment_api.pim_client import PimClient
 from segment_api.runs.repository import RunRepository
 from segment_api.segments.models import RunRow
 from segment_api.segments.repository import SegmentRepository
+from segment_api.webhooks.events import has_webhooks, queue_run
 
 log = structlog.get_logger()
 
@@ -71,11 +73,20 @@ async def _compute(on: Computation, tenant_id: int, segment_id: int) -> RunRow |
         )
         await on.memberships.fill(insert)
         summary = await on.memberships.summary(tenant_id, segment_id, run.id, run.previous_run_id)
+        async with on.sessionmaker() as session:
+            notify = await has_webhooks(session, tenant_id, segment_id)
+        changed = (
+            await on.memberships.changed(tenant_id, segment_id, run.id, run.previous_run_id)
+            if notify
+            else None
+        )
     except Exception as error:
         await _fail(on, run, f"{type(error).__name__}: {error}")
         raise
     async with on.sessionmaker() as session, session.begin():
         await RunRepository(session).finish(run, summary.member_count, summary.changes)
+        if changed is not None:
+            await queue_run(session, tenant_id, segment_id, run.id, *changed)
     log.info(
         "segment_computed",
         segment_id=segment_id,

@@ -6,9 +6,10 @@ For each active segment with a current run, under the segment's lock (the one co
 a live update waits for a computation to finish and then applies to its run), ClickHouse says
 which of the written SKUs the definition selects now (segdsl's compiled definition, restricted to
 those SKUs) and which the run holds now. What differs is recorded in the change feed (Postgres,
-committed first and once per change), then written as live membership rows (ClickHouse, newest by
-the product version), then counted. A relay that dies anywhere here is run again: the feed keeps
-one row per change, and a change already applied is no longer a difference.
+committed first and once per change, with a delivery to each of the segment's webhooks), then
+written as live membership rows (ClickHouse, newest by the product version), then counted. A relay
+that dies anywhere here is run again: the feed keeps one row per change, and a change already
+applied is no longer a difference.
 """
 
 from collections.abc import Mapping, Sequence
@@ -23,14 +24,16 @@ from segment_api.clickhouse.membership_store import WrittenProduct
 from segment_api.runs.compute import Computation
 from segment_api.segments.models import MembershipChangeRow, SegmentRow
 from segment_api.segments.repository import SegmentRepository
+from segment_api.webhooks.events import queue_live
 
 log = structlog.get_logger()
 
 
-async def apply_live(on: Computation, tenant_id: int, written: Sequence[WrittenProduct]) -> None:
-    """Re-evaluate the written products against each of the tenant's active segments."""
+async def apply_live(on: Computation, tenant_id: int, written: Sequence[WrittenProduct]) -> int:
+    """Re-evaluate the written products against each of the tenant's active segments; how many
+    webhook deliveries that queued."""
     if not written:
-        return
+        return 0
     async with on.sessionmaker() as session:
         segments = [
             segment.id
@@ -38,11 +41,13 @@ async def apply_live(on: Computation, tenant_id: int, written: Sequence[WrittenP
             if segment.is_active and segment.current_run_id is not None
         ]
     if not segments:
-        return
+        return 0
     field_types = await on.pim.field_types(tenant_id)
     latest = {product.sku: product for product in written}  # one evaluation per SKU: its newest write
+    queued = 0
     for segment_id in segments:
-        await _apply(on, tenant_id, segment_id, field_types, list(latest.values()))
+        queued += await _apply(on, tenant_id, segment_id, field_types, list(latest.values()))
+    return queued
 
 
 async def _apply(
@@ -51,18 +56,18 @@ async def _apply(
     segment_id: int,
     field_types: Mapping[str, FieldType],
     written: list[WrittenProduct],
-) -> None:
+) -> int:
     async with on.engine.connect() as lock:
         await lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": -segment_id})
         try:
             async with on.sessionmaker() as session:
                 segment = await SegmentRepository(session).get(tenant_id, segment_id)
             if segment is None or not segment.is_active or segment.current_run_id is None:
-                return
+                return 0
             changes = await _differences(on, segment, field_types, written)
             if not changes:
-                return
-            await _record(on, segment, changes)
+                return 0
+            queued = await _record(on, segment, changes)
             await on.memberships.write_live(tenant_id, segment_id, segment.current_run_id, changes)
             count = await on.memberships.count(tenant_id, segment_id, segment.current_run_id)
             async with on.sessionmaker() as session, session.begin():
@@ -70,6 +75,7 @@ async def _apply(
         finally:
             await lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": -segment_id})
     log.info("segment_live_update", segment_id=segment_id, changes=len(changes), members=count)
+    return queued
 
 
 async def _differences(
@@ -99,7 +105,9 @@ async def _differences(
     ]
 
 
-async def _record(on: Computation, segment: SegmentRow, changes: list[tuple[WrittenProduct, bool]]) -> None:
+async def _record(on: Computation, segment: SegmentRow, changes: list[tuple[WrittenProduct, bool]]) -> int:
+    """The changes in the feed, and the ones not recorded before to the webhooks; deliveries queued."""
+    assert segment.current_run_id is not None
     rows = [
         {
             "tenant_id": segment.tenant_id,
@@ -111,5 +119,22 @@ async def _record(on: Computation, segment: SegmentRow, changes: list[tuple[Writ
         }
         for product, entered in changes
     ]
+    statement = (
+        insert(MembershipChangeRow)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .returning(MembershipChangeRow.id, MembershipChangeRow.sku, MembershipChangeRow.entered)
+    )
     async with on.sessionmaker() as session, session.begin():
-        await session.execute(insert(MembershipChangeRow).values(rows).on_conflict_do_nothing())
+        recorded = sorted((await session.execute(statement)).all())
+        if not recorded:
+            return 0
+        return await queue_live(
+            session,
+            segment.tenant_id,
+            segment.id,
+            segment.current_run_id,
+            cursor=recorded[-1].id,
+            entered=[change.sku for change in recorded if change.entered],
+            exited=[change.sku for change in recorded if not change.entered],
+        )
