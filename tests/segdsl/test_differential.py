@@ -15,6 +15,7 @@ from hypothesis import given
 from segdsl import (
     MEMBERSHIPS_TABLE,
     ProductValues,
+    compile_matching,
     compile_membership_insert,
     compile_preview,
     insert_rows_sql,
@@ -70,11 +71,13 @@ def _load(engine: Engine, scenario: Scenario, tenant: int) -> dict[str, ProductV
 def _check_scenario(engine: Engine, scenario: Scenario) -> int:
     tenant = next(_tenant_ids)
     live = _load(engine, scenario, tenant)
+    selected: list[list[str]] = []
     for index, raw in enumerate(scenario.definitions):
         definition = validate_definition(raw, scenario.schema)
         expected = sorted(
             sku for sku, values in live.items() if matches(definition, values, today=scenario.today)
         )
+        selected.append(expected)
         queries = compile_preview(
             definition,
             tenant_id=tenant,
@@ -103,7 +106,27 @@ def _check_scenario(engine: Engine, scenario: Scenario) -> int:
                 f"WHERE tenant_id = {tenant} AND segment_id = 7 AND version = {tenant} ORDER BY sku"
             )
             assert _skus(engine, members) == expected, context
+    _check_matching(engine, scenario, tenant, selected)
     return len(scenario.definitions)
+
+
+def _check_matching(engine: Engine, scenario: Scenario, tenant: int, selected: list[list[str]]) -> None:
+    """Live re-evaluation: every definition at once, on the scenario's SKUs (deleted ones too) and
+    one the tenant never had."""
+    definitions = [validate_definition(raw, scenario.schema) for raw in scenario.definitions]
+    sql = compile_matching(
+        definitions,
+        tenant_id=tenant,
+        database=DATABASE,
+        today=scenario.today,
+        field_types=scenario.schema,
+        skus=[*(product["sku"] for product in scenario.products), "never-written"],
+    )
+    output = engine.execute(f"{sql}\nFORMAT JSONEachRow")
+    rows = [json.loads(line) for line in output.split("\n") if line]
+    for index, expected in enumerate(selected):
+        found = sorted(row["sku"] for row in rows if row["matched"][index])
+        assert found == expected, _context(scenario.definitions[index], sql, expected)
 
 
 def _skus(engine: Engine, sql: str) -> list[str]:

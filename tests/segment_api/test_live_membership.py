@@ -3,6 +3,7 @@ segments without a computation, as the definition says; a full computation after
 difference; the feed gives each change once, in order, to a consumer polling with its cursor."""
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ from tests.segment_api.test_computation import SEGMENTS, all_members, new_segmen
 from tests.support import FIELDS, SchemaTenantFactory, auth
 
 SKUS = [f"L{index:02d}" for index in range(12)]
-BRANDS = ("Nike", "Puma")
+BRANDS = ("Nike", "Puma", "Adidas")
 ROUNDS = 8
 
 
@@ -30,6 +31,27 @@ async def product_ids(pim: httpx.AsyncClient, tenant: IssuedKey) -> dict[str, in
     return {product["sku"]: product["id"] for product in page["results"]}
 
 
+def brand(operator: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "product_attribute",
+        "property": "brand",
+        "operator": operator,
+        "value": value,
+        "value_type": "string",
+    }
+
+
+# Segments evaluated together in each relay batch: name → (definition, which brands it holds).
+SEGMENT_RULES: dict[str, tuple[dict[str, Any], Callable[[str], bool]]] = {
+    "Nike": ({"logic": "AND", "conditions": [brand("eq", "Nike")]}, lambda b: b == "Nike"),
+    "Puma or Adidas": (
+        {"logic": "OR", "conditions": [brand("eq", "Puma"), brand("eq", "Adidas")]},
+        lambda b: b in ("Puma", "Adidas"),
+    ),
+    "Not Puma": ({"logic": "AND", "conditions": [brand("neq", "Puma")]}, lambda b: b != "Puma"),
+}
+
+
 async def test_random_writes_keep_members_as_a_full_computation_finds_them(
     segment_api: httpx.AsyncClient, pim: httpx.AsyncClient, tenant: IssuedKey, worker_context: Context
 ) -> None:
@@ -38,13 +60,20 @@ async def test_random_writes_keep_members_as_a_full_computation_finds_them(
     await write(
         pim, tenant, worker_context, [{"sku": sku, "name": sku, "brand": b} for sku, b in brands.items()]
     )
-    segment_id = await new_segment(segment_api, tenant, name="Nike", is_active=True)
-    await run_now(worker_context, tenant, segment_id)
 
-    def expected() -> set[str]:
-        return {sku for sku, brand in brands.items() if brand == "Nike"}
+    def expected(name: str) -> set[str]:
+        holds = SEGMENT_RULES[name][1]
+        return {sku for sku, held in brands.items() if held is not None and holds(held)}
 
-    feed = Feed(segment_api, auth(tenant.key), f"{SEGMENTS}{segment_id}/", expected())
+    segments: dict[str, int] = {}
+    feeds: dict[str, Feed] = {}
+    for name, (definition, _) in SEGMENT_RULES.items():
+        segments[name] = await new_segment(
+            segment_api, tenant, name=name, definition=definition, is_active=True
+        )
+        await run_now(worker_context, tenant, segments[name])
+        url = f"{SEGMENTS}{segments[name]}/"
+        feeds[name] = Feed(segment_api, auth(tenant.key), url, expected(name))
     for _ in range(ROUNDS):
         ids = await product_ids(pim, tenant)
         upserts: list[dict[str, Any]] = []
@@ -59,20 +88,22 @@ async def test_random_writes_keep_members_as_a_full_computation_finds_them(
         if upserts:
             await write(pim, tenant, worker_context, upserts)  # bulk upsert, then relay
         await relay_outbox(worker_context)
-        members = {member["sku"] for member in await all_members(segment_api, tenant, segment_id)}
-        assert members == expected()
-        segment = (await segment_api.get(f"{SEGMENTS}{segment_id}/", headers=auth(tenant.key))).json()
-        assert segment["computed_count"] == len(expected())
-        await feed.poll()
-        assert feed.members == expected()
-    assert feed.seen > 0  # the sequence did move SKUs
+        for name, segment_id in segments.items():
+            members = {member["sku"] for member in await all_members(segment_api, tenant, segment_id)}
+            assert members == expected(name), name
+            segment = (await segment_api.get(f"{SEGMENTS}{segment_id}/", headers=auth(tenant.key))).json()
+            assert segment["computed_count"] == len(expected(name)), name
+            await feeds[name].poll()
+            assert feeds[name].members == expected(name), name
+    assert all(feed.seen > 0 for feed in feeds.values())  # the sequence did move SKUs in each
 
-    await run_now(worker_context, tenant, segment_id)
-    changes = (await segment_api.get(f"{SEGMENTS}{segment_id}/changes/", headers=auth(tenant.key))).json()
-    newest = changes["results"][0]
-    assert (newest["entered_count"], newest["exited_count"]) == (0, 0)  # nothing live missed
-    members = {member["sku"] for member in await all_members(segment_api, tenant, segment_id)}
-    assert members == expected()
+    for name, segment_id in segments.items():
+        await run_now(worker_context, tenant, segment_id)
+        url = f"{SEGMENTS}{segment_id}/changes/"
+        newest = (await segment_api.get(url, headers=auth(tenant.key))).json()["results"][0]
+        assert (newest["entered_count"], newest["exited_count"]) == (0, 0), name  # nothing live missed
+        members = {member["sku"] for member in await all_members(segment_api, tenant, segment_id)}
+        assert members == expected(name), name
 
 
 async def test_a_relay_batch_of_thousands_of_skus_is_followed_too(

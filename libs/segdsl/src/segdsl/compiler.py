@@ -14,7 +14,7 @@ evaluator implements the same):
 - "today" is a parameter written as a literal; ClickHouse's `today()` is never used.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -81,7 +81,7 @@ def compile_preview(
 
 
 def compile_matching(
-    definition: Definition,
+    definitions: Sequence[Definition],
     *,
     tenant_id: int,
     database: str,
@@ -89,13 +89,21 @@ def compile_matching(
     field_types: Mapping[str, FieldType],
     skus: Iterable[str],
 ) -> str:
-    """The SKUs among `skus` (at least one) that the definition selects now: a live re-evaluation
-    of products just written (the primary key leads to each SKU)."""
-    source = _source(definition, tenant_id=tenant_id, database=database, today=today, field_types=field_types)
+    """Which of the definitions (at least one) each SKU among `skus` (at least one) meets now: its
+    `sku` and `matched`, an array of 0/1 in the definitions' order. A live re-evaluation of products
+    just written, one pass over them for every segment (the primary key leads to each SKU); a
+    deleted product is not listed."""
     listed = ", ".join(quote_string(sku) for sku in skus)
-    if not listed:
-        raise ValueError("no SKU to evaluate")
-    return f"SELECT sku\n{source}\n{_INDENT}AND sku IN ({listed})"
+    if not listed or not definitions:
+        raise ValueError("no SKU or no definition to evaluate")
+    long_strings = _long_strings(field_types)
+    conditions = ",\n".join(
+        _ConditionCompiler(today, long_strings).visit(definition) for definition in definitions
+    )
+    return (
+        f"SELECT sku, [\n{conditions}\n] AS matched\n"
+        f"{_from_tenant(database, tenant_id)}\n{_INDENT}AND sku IN ({listed})"
+    )
 
 
 def compile_membership_insert(
@@ -132,14 +140,21 @@ def _source(
     field_types: Mapping[str, FieldType],
 ) -> str:
     """FROM and WHERE, the tenant guard first."""
-    long_strings = frozenset(name for name, kind in field_types.items() if kind in LONG_STRING_TYPES)
-    condition = _ConditionCompiler(today, long_strings).visit(definition)
+    condition = _ConditionCompiler(today, _long_strings(field_types)).visit(definition)
+    return f"{_from_tenant(database, tenant_id)}\n{_INDENT}AND {condition}"
+
+
+def _from_tenant(database: str, tenant_id: int) -> str:
+    """The tenant's live products."""
     return (
         f"FROM {quote_identifier(database)}.{PRODUCTS_TABLE} FINAL\n"
         f"WHERE tenant_id = {uint64_literal(tenant_id)}\n"
-        f"{_INDENT}AND is_deleted = 0\n"
-        f"{_INDENT}AND {condition}"
+        f"{_INDENT}AND is_deleted = 0"
     )
+
+
+def _long_strings(field_types: Mapping[str, FieldType]) -> frozenset[str]:
+    return frozenset(name for name, kind in field_types.items() if kind in LONG_STRING_TYPES)
 
 
 def _key_lookup(values: str, keys: str, prop: str) -> str:

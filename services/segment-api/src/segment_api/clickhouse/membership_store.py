@@ -6,6 +6,7 @@ without FINAL. What entered and what left since the previous run is computed her
 """
 
 import asyncio
+from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,16 @@ class WrittenProduct:
     sku: str
     product_id: int
     version: int  # its product version (a deletion's too)
+
+
+@dataclass(frozen=True)
+class LiveChange:
+    """A written product that live membership moves into (`entered`) or out of a segment's run."""
+
+    segment_id: int
+    run_id: int
+    product: WrittenProduct
+    entered: bool
 
 
 @dataclass(frozen=True)
@@ -97,9 +108,8 @@ class MembershipStore:
         rows = await self.runner.json_rows(
             f"SELECT now_in, sku FROM ({compared}) WHERE now_in != before_in ORDER BY now_in, sku"
         )
-        return [row["sku"] for row in rows if row["now_in"]], [
-            row["sku"] for row in rows if not row["now_in"]
-        ]
+        entered = [row["sku"] for row in rows if row["now_in"]]
+        return entered, [row["sku"] for row in rows if not row["now_in"]]
 
     async def page(self, tenant_id: int, segment_id: int, run_id: int, offset: int, limit: int) -> list[str]:
         """SKUs of a run as it is now, in SKU order, from `offset`."""
@@ -110,16 +120,21 @@ class MembershipStore:
         return [row["sku"] for row in await self.runner.fetch(sql)]
 
     async def holding(
-        self, tenant_id: int, current_runs: Mapping[int, int], *, sku: str | None, product_id: int | None
-    ) -> set[int]:
-        """The segments (of `current_runs`: segment id → the run its members are read from) whose
-        run holds the product with this SKU and/or this id now: as computed, then as live membership
-        changed it."""
-        if not current_runs:
-            return set()
+        self,
+        tenant_id: int,
+        current_runs: Mapping[int, int],
+        *,
+        skus: Sequence[str] = (),
+        product_id: int | None = None,
+    ) -> dict[int, set[str]]:
+        """Segment id → the SKUs its run (of `current_runs`: segment id → the run its members are
+        read from) holds now, among `skus` and/or of the product with this id: as computed, then as
+        live membership changed it. One pass for every run (their primary key leads to the SKU)."""
+        if not current_runs or not (skus or product_id is not None):
+            return {}
         named = []
-        if sku is not None:
-            named.append(f"sku = {quote_string(sku)}")
+        if skus:
+            named.append(f"sku IN ({', '.join(quote_string(sku) for sku in skus)})")
         if product_id is not None:
             named.append(f"product_id = {uint64_literal(product_id)}")
         runs = " OR ".join(
@@ -128,41 +143,37 @@ class MembershipStore:
         )
         where = f"WHERE tenant_id = {uint64_literal(tenant_id)} AND ({runs}) AND {' AND '.join(named)}"
         computed, live = await asyncio.gather(
-            self.runner.fetch(f"SELECT DISTINCT segment_id FROM {self.table} {where}"),
-            self.runner.fetch(
-                f"SELECT segment_id, argMax(is_member, seq) AS member FROM {self.live_table} {where} "
+            self.runner.json_rows(f"SELECT segment_id, sku FROM {self.table} {where}"),
+            self.runner.json_rows(
+                f"SELECT segment_id, sku, argMax(is_member, seq) AS member FROM {self.live_table} {where} "
                 "GROUP BY segment_id, sku"
             ),
         )
-        held = {int(row["segment_id"]) for row in computed}
+        held: dict[int, set[str]] = defaultdict(set)
+        for row in computed:
+            held[int(row["segment_id"])].add(row["sku"])
         for row in live:
-            (held.add if row["member"] else held.discard)(int(row["segment_id"]))
-        return held
+            segment = held[int(row["segment_id"])]
+            (segment.add if row["member"] else segment.discard)(row["sku"])
+        return {segment_id: skus_held for segment_id, skus_held in held.items() if skus_held}
 
-    async def write_live(
-        self, tenant_id: int, segment_id: int, run_id: int, changes: Sequence[tuple[WrittenProduct, bool]]
-    ) -> None:
-        """Live membership rows: each (product, now a member), newest by the product's version."""
+    async def write_live(self, tenant_id: int, changes: Sequence[LiveChange]) -> None:
+        """Live membership rows, in one insert: each (segment, run, product, now a member), newest by
+        the product's version."""
         rows = [
-            (tenant_id, segment_id, run_id, product.sku, product.product_id, int(member), product.version)
-            for product, member in changes
+            (
+                tenant_id,
+                change.segment_id,
+                change.run_id,
+                change.product.sku,
+                change.product.product_id,
+                int(change.entered),
+                change.product.version,
+            )
+            for change in changes
         ]
         columns = "tenant_id, segment_id, version, sku, product_id, is_member, seq"
         await self.runner.insert(f"INSERT INTO {self.live_table} ({columns}) VALUES", rows)
-
-    async def count(self, tenant_id: int, segment_id: int, run_id: int) -> int:
-        """The run's members now."""
-        members = self.current(tenant_id, segment_id, run_id)
-        return int(await self.runner.fetchval(f"SELECT count() FROM ({members})"))
-
-    async def members_among(
-        self, tenant_id: int, segment_id: int, run_id: int, skus: Sequence[str]
-    ) -> set[str]:
-        """Which of these SKUs the run holds now."""
-        members = self.current(tenant_id, segment_id, run_id)
-        listed = ", ".join(quote_string(sku) for sku in skus)
-        rows = await self.runner.json_rows(f"SELECT sku FROM ({members}) WHERE sku IN ({listed})")
-        return {row["sku"] for row in rows}
 
     async def export(
         self,

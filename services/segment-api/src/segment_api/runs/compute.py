@@ -1,23 +1,23 @@
 """Computing a segment: a new run, its members written by ClickHouse itself, then made current.
 
-Computations of one segment take turns (a Postgres advisory lock held for the whole run, released
-if the worker dies with its connection), so two never run at once. A run is written under its own
-id (the memberships' version) and becomes the segment's current run only once complete: a reader
-never sees a half-written run. What entered and left with it goes to the segment's webhooks, queued
-in the transaction that makes it current. The definition is checked against the tenant's fields as
-they are now; one that no longer fits them fails its run, and the previous run stays current.
+Computations of one segment take turns (its lock, `runs.locks`, held for the whole run), so two
+never run at once. A run is written under its own id (the memberships' version) and becomes the
+segment's current run only once complete: a reader never sees a half-written run. What entered
+and left with it goes to the segment's webhooks, queued in the transaction that makes it current.
+The definition is checked against the tenant's fields as they are now; one that no longer fits
+them fails its run, and the previous run stays current.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from segdsl import DefinitionError, compile_membership_insert, validate_definition
 from segment_api.clickhouse.membership_store import MembershipStore
 from segment_api.pim_client import PimClient
+from segment_api.runs.locks import segment_locks
 from segment_api.runs.repository import RunRepository
 from segment_api.segments.models import RunRow
 from segment_api.segments.repository import SegmentRepository
@@ -38,14 +38,8 @@ class Computation:
 
 async def compute(on: Computation, tenant_id: int, segment_id: int) -> RunRow | None:
     """Compute the segment as a new run; the run (done or failed), or None if the segment is gone."""
-    async with on.engine.connect() as lock:
-        # Session-level: held across this function's transactions, released with the connection.
-        # Negative keys: pim-api's counting locks take the positive ones (tenant ids).
-        await lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": -segment_id})
-        try:
-            return await _compute(on, tenant_id, segment_id)
-        finally:
-            await lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": -segment_id})
+    async with segment_locks(on.engine, [segment_id]):
+        return await _compute(on, tenant_id, segment_id)
 
 
 async def _compute(on: Computation, tenant_id: int, segment_id: int) -> RunRow | None:

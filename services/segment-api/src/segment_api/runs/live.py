@@ -1,27 +1,32 @@
-"""Live membership: products just relayed to the replica, re-evaluated against each active segment
+"""Live membership: products just relayed to the replica, re-evaluated against the active segments
 of their tenant, so that members, `computed_count` and the change feed follow the catalog between
 full computations.
 
-For each active segment with a current run, under the segment's lock (the one computations hold:
-a live update waits for a computation to finish and then applies to its run), ClickHouse says
-which of the written SKUs the definition selects now (segdsl's compiled definition, restricted to
-those SKUs) and which the run holds now. What differs is recorded in the change feed (Postgres,
-committed first and once per change, with a delivery to each of the segment's webhooks), then
-written as live membership rows (ClickHouse, newest by the product version), then counted. A relay
-that dies anywhere here is run again: the feed keeps one row per change, and a change already
-applied is no longer a difference.
+Under the locks of the tenant's active segments with a current run (the ones computations take:
+a live update waits for a computation to finish and then applies to its run), two ClickHouse
+queries say, for all those segments at once, which of the written SKUs each definition selects now
+(segdsl's compiled definitions, restricted to those SKUs) and which each run holds now. What
+differs is recorded in one Postgres transaction: the change feed (once per change), a delivery to
+each of the segment's webhooks, and `computed_count` moved by what was recorded. Then it is written
+as live membership rows (ClickHouse, newest by the product version). A relay that dies anywhere
+here is run again: the feed keeps one row per change (and counts only what it recorded), and a
+change already applied is no longer a difference.
 """
 
+import time
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import text
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from segdsl import DefinitionError, FieldType, compile_matching, validate_definition
-from segment_api.clickhouse.membership_store import WrittenProduct
+from segdsl import Definition, DefinitionError, FieldType, compile_matching, validate_definition
+from segment_api.clickhouse.membership_store import LiveChange, WrittenProduct
 from segment_api.runs.compute import Computation
+from segment_api.runs.locks import segment_locks
 from segment_api.segments.models import MembershipChangeRow, SegmentRow
 from segment_api.segments.repository import SegmentRepository
 from segment_api.webhooks.events import queue_live
@@ -34,107 +39,116 @@ async def apply_live(on: Computation, tenant_id: int, written: Sequence[WrittenP
     webhook deliveries that queued."""
     if not written:
         return 0
-    async with on.sessionmaker() as session:
-        segments = [
-            segment.id
-            for segment in await SegmentRepository(session).list(tenant_id)
-            if segment.is_active and segment.current_run_id is not None
-        ]
-    if not segments:
+    followed = [segment.id for segment in await _followed(on, tenant_id)]
+    if not followed:
         return 0
+    started = time.monotonic()
     field_types = await on.pim.field_types(tenant_id)
-    latest = {product.sku: product for product in written}  # one evaluation per SKU: its newest write
-    queued = 0
-    for segment_id in segments:
-        queued += await _apply(on, tenant_id, segment_id, field_types, list(latest.values()))
+    latest = list({product.sku: product for product in written}.values())  # each SKU's newest write
+    async with segment_locks(on.engine, followed):
+        segments = [segment for segment in await _followed(on, tenant_id) if segment.id in followed]
+        changes = await _differences(on, tenant_id, segments, field_types, latest)
+        if not changes:
+            return 0
+        async with on.sessionmaker() as session, session.begin():
+            queued = await _record(session, tenant_id, changes)
+        await on.memberships.write_live(tenant_id, changes)
+    log.info(
+        "segment_live_update",
+        segments=len({change.segment_id for change in changes}),
+        changes=len(changes),
+        seconds=round(time.monotonic() - started, 3),
+    )
     return queued
 
 
-async def _apply(
-    on: Computation,
-    tenant_id: int,
-    segment_id: int,
-    field_types: Mapping[str, FieldType],
-    written: list[WrittenProduct],
-) -> int:
-    async with on.engine.connect() as lock:
-        await lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": -segment_id})
-        try:
-            async with on.sessionmaker() as session:
-                segment = await SegmentRepository(session).get(tenant_id, segment_id)
-            if segment is None or not segment.is_active or segment.current_run_id is None:
-                return 0
-            changes = await _differences(on, segment, field_types, written)
-            if not changes:
-                return 0
-            queued = await _record(on, segment, changes)
-            await on.memberships.write_live(tenant_id, segment_id, segment.current_run_id, changes)
-            count = await on.memberships.count(tenant_id, segment_id, segment.current_run_id)
-            async with on.sessionmaker() as session, session.begin():
-                await SegmentRepository(session).update(tenant_id, segment_id, {"computed_count": count})
-        finally:
-            await lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": -segment_id})
-    log.info("segment_live_update", segment_id=segment_id, changes=len(changes), members=count)
-    return queued
+async def _followed(on: Computation, tenant_id: int) -> list[SegmentRow]:
+    """The tenant's active segments with a current run."""
+    async with on.sessionmaker() as session:
+        segments = await SegmentRepository(session).list(tenant_id)
+    return [segment for segment in segments if segment.is_active and segment.current_run_id is not None]
 
 
 async def _differences(
-    on: Computation, segment: SegmentRow, field_types: Mapping[str, FieldType], written: list[WrittenProduct]
-) -> list[tuple[WrittenProduct, bool]]:
-    """(product, entered) of each written product whose membership is not what it should be now."""
-    try:
-        definition = validate_definition(segment.definition, field_types)
-    except DefinitionError:
-        return []  # no longer fits the tenant's fields: its next computation fails and says why
+    on: Computation,
+    tenant_id: int,
+    segments: list[SegmentRow],
+    field_types: Mapping[str, FieldType],
+    written: list[WrittenProduct],
+) -> list[LiveChange]:
+    """Each written product whose membership of a segment is not what it should be now."""
+    definitions: dict[int, Definition] = {}
+    for segment in segments:
+        try:
+            definitions[segment.id] = validate_definition(segment.definition, field_types)
+        except DefinitionError:
+            continue  # no longer fits the tenant's fields: its next computation fails and says why
+    if not definitions:
+        return []
+    runs = {
+        segment.id: segment.current_run_id
+        for segment in segments
+        if segment.id in definitions and segment.current_run_id is not None
+    }
     skus = [product.sku for product in written]
     matching_sql = compile_matching(
-        definition,
-        tenant_id=segment.tenant_id,
+        list(definitions.values()),
+        tenant_id=tenant_id,
         database=on.memberships.runner.database,
         today=datetime.now(UTC).date(),
         field_types=field_types,
         skus=skus,
     )
-    assert segment.current_run_id is not None
-    matching = {row["sku"] for row in await on.memberships.runner.json_rows(matching_sql)}
-    members = await on.memberships.members_among(segment.tenant_id, segment.id, segment.current_run_id, skus)
+    matched: dict[int, set[str]] = defaultdict(set)
+    for row in await on.memberships.runner.json_rows(matching_sql):
+        for segment_id, meets in zip(definitions, row["matched"], strict=True):
+            if meets:
+                matched[segment_id].add(row["sku"])
+    held = await on.memberships.holding(tenant_id, runs, skus=skus)
     return [
-        (product, product.sku in matching)
+        LiveChange(segment_id, run_id, product, product.sku in matched[segment_id])
+        for segment_id, run_id in runs.items()
         for product in written
-        if (product.sku in matching) != (product.sku in members)
+        if (product.sku in matched[segment_id]) != (product.sku in held.get(segment_id, ()))
     ]
 
 
-async def _record(on: Computation, segment: SegmentRow, changes: list[tuple[WrittenProduct, bool]]) -> int:
-    """The changes in the feed, and the ones not recorded before to the webhooks; deliveries queued."""
-    assert segment.current_run_id is not None
-    rows = [
-        {
-            "tenant_id": segment.tenant_id,
-            "segment_id": segment.id,
-            "run_id": segment.current_run_id,
-            "sku": product.sku,
-            "entered": entered,
-            "product_version": product.version,
-        }
-        for product, entered in changes
-    ]
-    statement = (
-        insert(MembershipChangeRow)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .returning(MembershipChangeRow.id, MembershipChangeRow.sku, MembershipChangeRow.entered)
-    )
-    async with on.sessionmaker() as session, session.begin():
+async def _record(session: AsyncSession, tenant_id: int, changes: list[LiveChange]) -> int:
+    """The changes in the feed; those not recorded before, to the webhooks and into the counts.
+    How many deliveries that queued."""
+    by_segment: dict[int, list[LiveChange]] = defaultdict(list)
+    for change in changes:
+        by_segment[change.segment_id].append(change)
+    queued = 0
+    for segment_id, segment_changes in by_segment.items():
+        rows = [
+            {
+                "tenant_id": tenant_id,
+                "segment_id": segment_id,
+                "run_id": change.run_id,
+                "sku": change.product.sku,
+                "entered": change.entered,
+                "product_version": change.product.version,
+            }
+            for change in segment_changes
+        ]
+        statement = (
+            insert(MembershipChangeRow)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(MembershipChangeRow.id, MembershipChangeRow.sku, MembershipChangeRow.entered)
+        )
         recorded = sorted((await session.execute(statement)).all())
         if not recorded:
-            return 0
-        return await queue_live(
-            session,
-            segment.tenant_id,
-            segment.id,
-            segment.current_run_id,
-            cursor=recorded[-1].id,
-            entered=[change.sku for change in recorded if change.entered],
-            exited=[change.sku for change in recorded if not change.entered],
+            continue
+        entered = [change.sku for change in recorded if change.entered]
+        exited = [change.sku for change in recorded if not change.entered]
+        await session.execute(
+            update(SegmentRow)
+            .where(SegmentRow.tenant_id == tenant_id, SegmentRow.id == segment_id)
+            .values(computed_count=SegmentRow.computed_count + len(entered) - len(exited))
         )
+        run_id = segment_changes[0].run_id
+        cursor = recorded[-1].id
+        queued += await queue_live(session, tenant_id, segment_id, run_id, cursor, entered, exited)
+    return queued

@@ -153,7 +153,8 @@ class SegmentService:
             raise BadRequest.at([{"path": "sku", "message": "give the product's sku or its product_id"}])
         rows = await self.segments.list(tenant.id)
         current_runs = {row.id: row.current_run_id for row in rows if row.current_run_id is not None}
-        held = await memberships.holding(tenant.id, current_runs, sku=sku, product_id=product_id)
+        skus = [] if sku is None else [sku]
+        held = await memberships.holding(tenant.id, current_runs, skus=skus, product_id=product_id)
         return ProductSegments(
             results=[SegmentRef(id=row.id, name=row.name) for row in rows if row.id in held]
         )
