@@ -17,17 +17,17 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from segdsl import Definition, DefinitionError, FieldType, compile_matching, validate_definition
 from segment_api.clickhouse.membership_store import LiveChange, WrittenProduct
 from segment_api.runs.compute import Computation
 from segment_api.runs.locks import segment_locks
-from segment_api.segments.models import MembershipChangeRow, SegmentRow
+from segment_api.segments.models import SegmentRow
 from segment_api.segments.repository import SegmentRepository
 from segment_api.webhooks.events import queue_live
 
@@ -114,41 +114,49 @@ async def _differences(
 
 
 async def _record(session: AsyncSession, tenant_id: int, changes: list[LiveChange]) -> int:
-    """The changes in the feed; those not recorded before, to the webhooks and into the counts.
-    How many deliveries that queued."""
-    by_segment: dict[int, list[LiveChange]] = defaultdict(list)
-    for change in changes:
-        by_segment[change.segment_id].append(change)
-    queued = 0
-    for segment_id, segment_changes in by_segment.items():
-        rows = [
+    """The changes in the feed (one statement for all segments); those not recorded before, to the
+    webhooks and into the counts. How many deliveries that queued."""
+    recorded = (
+        await session.execute(
+            _RECORD,
             {
                 "tenant_id": tenant_id,
-                "segment_id": segment_id,
-                "run_id": change.run_id,
-                "sku": change.product.sku,
-                "entered": change.entered,
-                "product_version": change.product.version,
-            }
-            for change in segment_changes
-        ]
-        statement = (
-            insert(MembershipChangeRow)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .returning(MembershipChangeRow.id, MembershipChangeRow.sku, MembershipChangeRow.entered)
+                "segment_ids": [change.segment_id for change in changes],
+                "run_ids": [change.run_id for change in changes],
+                "skus": [change.product.sku for change in changes],
+                "entered": [change.entered for change in changes],
+                "versions": [change.product.version for change in changes],
+            },
         )
-        recorded = sorted((await session.execute(statement)).all())
-        if not recorded:
-            continue
-        entered = [change.sku for change in recorded if change.entered]
-        exited = [change.sku for change in recorded if not change.entered]
+    ).all()
+    by_segment: dict[int, list[Any]] = defaultdict(list)
+    for change in sorted(recorded, key=lambda change: change.id):
+        by_segment[change.segment_id].append(change)
+    run_of = {change.segment_id: change.run_id for change in changes}
+    queued = 0
+    for segment_id, segment_changes in by_segment.items():
+        entered = [change.sku for change in segment_changes if change.entered]
+        exited = [change.sku for change in segment_changes if not change.entered]
         await session.execute(
             update(SegmentRow)
             .where(SegmentRow.tenant_id == tenant_id, SegmentRow.id == segment_id)
             .values(computed_count=SegmentRow.computed_count + len(entered) - len(exited))
         )
-        run_id = segment_changes[0].run_id
-        cursor = recorded[-1].id
-        queued += await queue_live(session, tenant_id, segment_id, run_id, cursor, entered, exited)
+        cursor = segment_changes[-1].id
+        queued += await queue_live(
+            session, tenant_id, segment_id, run_of[segment_id], cursor, entered, exited
+        )
     return queued
+
+
+_RECORD = text(
+    """
+    INSERT INTO segments.membership_changes (tenant_id, segment_id, run_id, sku, entered, product_version)
+    SELECT :tenant_id, * FROM unnest(
+        CAST(:segment_ids AS bigint[]), CAST(:run_ids AS bigint[]), CAST(:skus AS text[]),
+        CAST(:entered AS boolean[]), CAST(:versions AS bigint[])
+    )
+    ON CONFLICT DO NOTHING
+    RETURNING id, segment_id, sku, entered
+    """
+)
