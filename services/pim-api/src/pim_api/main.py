@@ -14,6 +14,7 @@ from pim_api.products import endpoints as product_endpoints
 from pim_api.products import internal as product_internal
 from pim_api.products.cache import ProductCache, listen
 from pim_api.products.loader import ProductLoader
+from pim_api.readability import endpoints as readability_endpoints
 from pim_api.schema import endpoints as schema_endpoints
 from pim_api.settings import PimSettings
 from pim_api.tenancy import endpoints as tenancy_endpoints
@@ -32,6 +33,7 @@ TAGS = [
     {"name": "products", "description": "Products by id and by SKU, search and filters"},
     {"name": "facets", "description": "Distinct values per field, for filter UIs"},
     {"name": "csv import", "description": "CSV uploads, suggested schema and mapping, import jobs"},
+    {"name": "readability", "description": "How well each product's data serves AI shopping agents"},
 ]
 
 
@@ -78,6 +80,7 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
     )
     app.include_router(schema_endpoints.router)
     app.include_router(product_endpoints.router)
+    app.include_router(readability_endpoints.router)
     app.include_router(facet_endpoints.router)
     app.include_router(import_endpoints.router)
     app.include_router(tenancy_endpoints.router)
