@@ -1,6 +1,8 @@
 """Start a service under test in its own process and wait until it answers."""
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +15,15 @@ from pathlib import Path
 import httpx
 
 LOGS = Path(__file__).parent / ".cache" / "logs"  # each service's log of the last run
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Run in the child before it starts: the kernel sends it SIGTERM when the bench process dies,
+    however it dies, so that a killed bench leaves no service behind to take the next run's jobs."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -34,6 +45,7 @@ def serving(
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=log,
+        preexec_fn=_die_with_parent,  # safe here: the bench starts its services before any thread
     )
     try:
         deadline = time.monotonic() + 30
