@@ -3,11 +3,10 @@
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pim_api.products.data import SchemaView
 from pim_api.products.models import ProductRow
 from pim_api.products.repository import ProductRepository
+from pim_api.products.service import ProductService
 from pim_api.readability.score import FeedFields, Readability, score_product
-from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import NotFound
 
@@ -16,7 +15,7 @@ async def readability(session: AsyncSession, tenant: Tenant, product_id: int) ->
     product = await ProductRepository(session).get(tenant.id, product_id)
     if product is None:
         raise NotFound(f"product {product_id} not found")
-    types = SchemaView.of(await ProductSchemaService(session).get(tenant)).types
+    types = (await ProductService(session).schema_view(tenant)).types
     feed = FeedFields.of(types)
     shared_by = await _sharing_description(session, tenant.id, product.data, feed)
     return score_product(product.name, product.data, types, feed, shared_by)

@@ -17,8 +17,10 @@ class SegmentRepository:
         statement = select(SegmentRow).where(SegmentRow.tenant_id == tenant_id).order_by(SegmentRow.id)
         return list(await self.session.scalars(statement))
 
-    async def get(self, tenant_id: int, segment_id: int) -> SegmentRow | None:
+    async def get(self, tenant_id: int, segment_id: int, *, for_update: bool = False) -> SegmentRow | None:
         statement = select(SegmentRow).where(SegmentRow.tenant_id == tenant_id, SegmentRow.id == segment_id)
+        if for_update:
+            statement = statement.with_for_update()
         return await self.session.scalar(statement)
 
     async def insert(self, tenant_id: int, values: dict[str, Any]) -> SegmentRow:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from segment_api.segments.models import SegmentRow
+from segment_api.segments.repository import SegmentRepository
 from segment_api.webhooks.models import AttemptRow, DeliveryRow, WebhookRow
 from segment_api.webhooks.schemas import (
     MAX_WEBHOOKS_PER_SEGMENT,
@@ -129,8 +129,5 @@ class WebhookService:
         return list(await self.session.scalars(statement))
 
     async def _segment(self, tenant: Tenant, segment_id: int, *, lock: bool = False) -> None:
-        statement = select(SegmentRow.id).where(
-            SegmentRow.tenant_id == tenant.id, SegmentRow.id == segment_id
-        )
-        if await self.session.scalar(statement.with_for_update() if lock else statement) is None:
+        if await SegmentRepository(self.session).get(tenant.id, segment_id, for_update=lock) is None:
             raise NotFound(f"segment {segment_id} not found")
