@@ -117,7 +117,7 @@ class MembershipStore:
             f"SELECT sku FROM ({self.current(tenant_id, segment_id, run_id)}) "
             f"ORDER BY sku LIMIT {uint64_literal(limit)} OFFSET {uint64_literal(offset)}"
         )
-        return [row["sku"] for row in await self.runner.fetch(sql)]
+        return [row["sku"] for row in await self.runner.json_rows(sql)]  # no sqlparse pass: 3 ms a page
 
     async def holding(
         self,
