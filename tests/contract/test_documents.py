@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from pim_api.main import create_app as create_pim_app
+from pim_api.products.query import SCORE_FILTERS
 from segment_api.main import create_app as create_segment_app
 from segops_platform.routing import ServiceRoute
 
@@ -196,8 +197,8 @@ def test_the_pim_list_and_facets_document_every_parameter_they_read() -> None:
         for path in ("/api/pim/products/", "/api/pim/facets/")
     }
     assert parameters == {
-        "/api/pim/products/": ["q", "page", "page_size", "filters"],
-        "/api/pim/facets/": ["q", "counts", "filters"],
+        "/api/pim/products/": ["q", "page", "page_size", "filters", *SCORE_FILTERS],
+        "/api/pim/facets/": ["q", "counts", "filters", *SCORE_FILTERS],
     }
     filters = document["paths"]["/api/pim/products/"]["get"]["parameters"][3]
     assert (filters["in"], filters["style"], filters["explode"], filters["schema"]["type"]) == (

@@ -26,6 +26,7 @@ from pim_api.products.data import SchemaView
 from pim_api.tenancy.service import IssuedKey
 from tests.import_worker.test_relay import live, outbox_size, replica, stored
 from tests.pim_api.imports.test_upload import CATALOGS, uploaded
+from tests.pim_api.test_readability_stored import assert_scores_current
 from tests.pim_api.test_value_counts import assert_counts_match
 from tests.support import SchemaTenantFactory, TenantFactory, auth
 
@@ -142,6 +143,9 @@ async def test_rows_are_upserted_by_sku_and_each_bad_row_is_reported_where_it_is
     assert live(rows) == await stored(pim_app, tenant.tenant_id)
     assert (rows["A-1"]["str_vals"], rows["A-1"]["num_vals"]) == (["Zeta"], [12.5])
     assert await outbox_size(pim_app, tenant.tenant_id) == 0
+    await assert_scores_current(pim_app, tenant.tenant_id)  # created and merged rows scored on write
+    for sku in ("A-1", "A-2"):  # the import's replica rows and the relay's carry the score
+        assert rows[sku]["ai_readability_score"] == products[sku]["ai_readability_score"] is not None
 
 
 async def test_errors_are_paged_in_file_order_and_another_tenants_job_is_not_found(

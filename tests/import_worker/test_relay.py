@@ -40,7 +40,7 @@ async def replica(tenant_id: int) -> dict[str, dict[str, Any]]:
     settings = WorkerConfig()
     sql = (
         "SELECT sku, product_id, name, version, is_deleted, str_keys, str_vals, num_keys, num_vals, "
-        f"arr_keys, arr_vals FROM {settings.clickhouse_database}.products FINAL "
+        f"arr_keys, arr_vals, ai_readability_score FROM {settings.clickhouse_database}.products FINAL "
         f"WHERE tenant_id = {tenant_id} FORMAT JSONEachRow"
     )
     async with httpx.AsyncClient(base_url=settings.clickhouse_url) as client:

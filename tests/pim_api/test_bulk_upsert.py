@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, text
 
 from pim_api.outbox.models import ProductOutboxRow
-from pim_api.products.repository import ProductRepository
+from pim_api.products.repository import ProductRepository, UpsertBatch
+from pim_api.readability.writes import Assessed
 from pim_api.tenancy.service import IssuedKey
 from tests.support import TenantFactory, auth
 
@@ -185,9 +186,9 @@ async def test_batches_sharing_skus_in_opposite_orders_never_deadlock(
 
     async def write(order: list[str], price: str) -> None:
         async with pim_app.state.sessionmaker() as session, session.begin():
-            await ProductRepository(session).upsert_many(
-                tenant.tenant_id, order, order, [{"price": price} for _ in order]
-            )
+            unscored = Assessed([0.0] * len(order), [0] * len(order), [None] * len(order))
+            batch = UpsertBatch(order, order, [{"price": price} for _ in order], unscored)
+            await ProductRepository(session).upsert_many(tenant.tenant_id, batch)
 
     async with pim_app.state.sessionmaker() as blocker, blocker.begin():
         await blocker.execute(

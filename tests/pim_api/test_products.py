@@ -68,7 +68,8 @@ async def test_create_normalises_schema_fields_and_keeps_the_rest(
         "updated_at",
     }
     assert (product["sku"], product["name"], product["source"]) == ("SHOE-001", "Air Max 90", "api")
-    assert product["ai_readability_score"] is None
+    breakdown = await pim.get(f"/api/pim/products/{product['id']}/readability/", headers=auth(tenant.key))
+    assert product["ai_readability_score"] == breakdown.json()["score"]  # scored as it was written
     fetched = await pim.get(f"{PRODUCTS}{product['id']}/", headers=auth(tenant.key))
     assert fetched.json() == product
 

@@ -5,8 +5,10 @@ richness 15, consistency 10)."""
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pim_api.readability.score import FeedFields, Readability, grade_of, score_product
+from pim_api.readability.score import Readability, Scorer, fingerprint, gaps_in, grade_of
 from segdsl import FieldType
 
 SCHEMA: dict[str, FieldType] = {
@@ -41,7 +43,10 @@ COMPLETE: dict[str, Any] = {
 def score(
     data: dict[str, Any], title: str = TITLE, schema: dict[str, FieldType] = SCHEMA, shared_by: int = 1
 ) -> Readability:
-    return score_product(title, data, schema, FeedFields.of(schema), shared_by)
+    scorer = Scorer(schema)
+    result = scorer.readability(title, data, shared_by)
+    assert scorer.assess(title, data, shared_by).score == result.score  # what writes store
+    return result
 
 
 def criterion(result: Readability, name: str) -> tuple[float, tuple[str, ...]]:
@@ -190,3 +195,50 @@ def test_consistency() -> None:
         ("color does not hold a valid number",),
     )
     assert criterion(score({}), "consistency") == (0.0, ("no attribute values to check: add some",))
+
+
+def test_writes_store_the_gaps_the_breakdown_suggests() -> None:
+    scorer = Scorer(SCHEMA)
+    data = {**without("gtin", "image_url"), "description": f"<p>{DESCRIPTION}</p>"}
+    assessed = scorer.assess("AIR ZOOM PEGASUS 40 RUNNING SHOE", data, shared_by=6)
+    assert assessed.score == 69.0
+    assert gaps_in(assessed.gaps) == [
+        "feed_fields.image_url",
+        "feed_fields.gtin",
+        "title.brand",
+        "title.capitals",
+        "description.boilerplate",
+        "description.html",
+        "richness.empty",
+    ]
+    assert gaps_in(scorer.assess(TITLE, COMPLETE).gaps) == []
+    assert scorer.advice("feed_fields.gtin") == "add a GTIN (gtin)"
+    assert scorer.advice("description.words") == "write descriptions of 50+ words (description)"
+    exported = Scorer({"Body HTML": "text", "EAN": "string"})
+    assert exported.advice("consistency.gtin") == "fix GTINs with a wrong check digit (EAN)"
+    assert exported.advice("description.html") == "give descriptions (Body HTML) as plain text, not HTML"
+
+
+@given(
+    title=st.text(max_size=60),
+    data=st.dictionaries(
+        st.sampled_from([*SCHEMA, "extra"]),
+        st.one_of(
+            st.text(max_size=80), st.integers(), st.booleans(), st.lists(st.text(max_size=5), max_size=3)
+        ),
+    ),
+    shared_by=st.integers(1, 9),
+)
+def test_the_stored_score_is_the_breakdowns(title: str, data: dict[str, Any], shared_by: int) -> None:
+    scorer = Scorer(SCHEMA)
+    breakdown = scorer.readability(title, data, shared_by)
+    assessed = scorer.assess(title, data, shared_by)
+    assert assessed.score == breakdown.score
+    assert 0 <= assessed.score <= 100
+    assert (assessed.gaps == 0) == all(not criterion.suggestions for criterion in breakdown.criteria)
+
+
+def test_a_description_is_known_whatever_its_case() -> None:
+    assert fingerprint(" Soft cotton Tee\n") == fingerprint("soft cotton tee")
+    assert fingerprint("soft cotton tee") != fingerprint("soft cotton tees")
+    assert -(2**63) <= fingerprint(DESCRIPTION) < 2**63

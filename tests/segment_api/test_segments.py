@@ -231,7 +231,7 @@ async def relayed_catalog(
         {
             "logic": "AND",
             "conditions": [
-                condition("ai_readability_score", "is_not_set", None, "number"),
+                condition("ai_readability_score", "lt", 60, "number"),
                 condition("updated_at", "after", "2020-01-01", "date"),
             ],
         },

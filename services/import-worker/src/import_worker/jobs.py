@@ -9,12 +9,14 @@ from arq import cron, func
 
 from import_worker.context import Context
 from import_worker.imports import import_csv, purge_uploads, watch_imports
+from import_worker.readability import rescore_readability
 from import_worker.relay import relay_outbox
 from import_worker.replica_sync import resync_tenant
 from import_worker.segments import compute_segment, purge_runs, refresh_segments
 from import_worker.webhooks import DELIVER_JOB, deliver_webhooks, purge_deliveries
 from pim_api.imports.confirm import IMPORT_JOB
 from pim_api.outbox.wake import RELAY_JOB, RESYNC_JOB
+from pim_api.readability.rescore import RESCORE_JOB
 from segment_api.runs.jobs import COMPUTE_JOB
 from segops_platform.jobs import job
 
@@ -41,6 +43,7 @@ FUNCTIONS: list[Any] = [
     func(compute_segment, name=COMPUTE_JOB, keep_result=0),
     func(deliver_webhooks, name=DELIVER_JOB, keep_result=0, max_tries=1),
     func(resync_tenant, name=RESYNC_JOB, timeout=RESYNC_TIMEOUT_SECONDS),
+    func(rescore_readability, name=RESCORE_JOB, keep_result=0, max_tries=1, timeout=RESYNC_TIMEOUT_SECONDS),
     # One try: a run that fails is resumed by the watchdog once its heartbeat is stale.
     func(import_csv, name=IMPORT_JOB, keep_result=0, max_tries=1, timeout=IMPORT_TIMEOUT_SECONDS),
 ]
@@ -49,6 +52,8 @@ CRON_JOBS = [
     cron(relay_outbox, name="relay_outbox_sweep", second=SWEEP_SECONDS, run_at_startup=True),
     # Retries are queued for when they are due; the sweep sends what a lost wake-up left waiting.
     cron(deliver_webhooks, name="deliver_webhooks_sweep", second=SWEEP_SECONDS, run_at_startup=True),
+    # Tenants whose field types changed have their products rescored (a lost wake-up waits for this).
+    cron(rescore_readability, name="rescore_readability_sweep", second=25, run_at_startup=True),
     cron(refresh_segments, name="refresh_segments", second=0, run_at_startup=True),
     cron(purge_runs, name="purge_runs", minute=set(range(0, 60, 10)), second=30),
     cron(watch_imports, name="watch_imports", second={5, 20, 35, 50}, run_at_startup=True),

@@ -81,6 +81,7 @@ def create_app(settings: PimSettings | None = None) -> FastAPI:
     app.include_router(schema_endpoints.router)
     app.include_router(product_endpoints.router)
     app.include_router(readability_endpoints.router)
+    app.include_router(readability_endpoints.summary_router)
     app.include_router(facet_endpoints.router)
     app.include_router(import_endpoints.router)
     app.include_router(tenancy_endpoints.router)

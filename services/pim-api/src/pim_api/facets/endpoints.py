@@ -6,7 +6,7 @@ from fastapi import Query, Request
 
 from pim_api.facets.schemas import Facets
 from pim_api.facets.service import FacetService
-from pim_api.products.query import FIELD_FILTERS_PARAMETER, SearchTerm
+from pim_api.products.query import FIELD_FILTERS_PARAMETER, SCORE_FILTER_PARAMETERS, SearchTerm
 from segops_platform.auth.dependencies import CurrentTenant
 from segops_platform.database import SessionDep
 from segops_platform.openapi import problems
@@ -20,7 +20,7 @@ router = ServiceRouter(prefix="/api/pim/facets", tags=["facets"], responses=prob
     summary="Facet values per string and array field",
     response_model=Facets,
     responses=problems(400, 414),
-    openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER]},
+    openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER, *SCORE_FILTER_PARAMETERS]},
 )
 async def facets_get(
     request: Request,

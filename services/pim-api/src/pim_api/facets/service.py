@@ -32,7 +32,7 @@ class FacetService:
         result: dict[str, list[Any]] = {name: [] for name in [*string_fields, *array_fields]}
         if not result:
             return result
-        if where.q or where.containments:
+        if where.narrows:
             top = await self.repository.top_values(tenant.id, where, string_fields, array_fields, TOP_VALUES)
         else:  # the whole catalog: the counts kept on write answer without a scan
             top = await self.counts.top_values(tenant.id, string_fields, array_fields, TOP_VALUES)

@@ -18,7 +18,9 @@ from pim_api.imports.rows import ImportRow, RowProblem, RowReader
 from pim_api.outbox.reader import outbox_position
 from pim_api.products.counts import ValueCounts
 from pim_api.products.data import missing_required
-from pim_api.products.repository import Created, ProductRepository
+from pim_api.products.repository import ProductRepository, UpsertBatch
+from pim_api.readability.score import scorer_for
+from pim_api.readability.writes import ReadabilityWrites, Subject
 from segdsl import FieldType
 
 
@@ -64,23 +66,17 @@ class BatchWriter:
     async def write(self, batch: Batch) -> Written | None:
         """Write the batch; None (and nothing is to be committed) when the run was superseded."""
         merged = _merge_repeats(batch.rows)
-        schema = self.reader.schema
-        depending = [
-            sku
-            for sku, entry in merged.items()
-            if entry.row.name is None or not schema.required <= entry.row.values.keys()
-        ]
         products = ProductRepository(self.session)
         counts = ValueCounts(self.session)
         counted_fields = await counts.count_inserts_here(self.tenant_id)
-        stored = await products.lock_by_skus(self.tenant_id, depending) if depending else {}
+        # Every stored product of the batch, locked: its data merged with the row's is checked and scored.
+        stored = await products.lock_by_skus(self.tenant_id, list(merged)) if merged else {}
         problems = list(batch.problems)
         rejected = batch.rejected
         skus: list[str] = []
         names: list[str] = []
         patches: list[dict[str, Any]] = []
-        # A created product's data is its patch (a stored one's is the merge: the relay reads it).
-        patch_of: dict[str, dict[str, Any]] = {}
+        subjects: list[Subject] = []
         for sku, entry in merged.items():
             current = stored.get(sku)
             name = entry.row.name or (current.name if current else None)
@@ -93,13 +89,22 @@ class BatchWriter:
             skus.append(sku)
             names.append(name)
             patches.append(entry.row.values)  # merged into the stored data by the upsert
-            patch_of[sku] = entry.row.values
+            subjects.append(Subject(sku, name, data, current.description_fingerprint if current else None))
+        scoring = ReadabilityWrites(self.session, self.tenant_id, scorer_for(self.reader.schema.types))
+        readability = await scoring.assess(subjects)
         outbox_from = await outbox_position(self.session)
         created, updated = (
-            await products.upsert_many_written(self.tenant_id, skus, names, patches) if skus else ([], 0)
+            await products.upsert_many_written(self.tenant_id, UpsertBatch(skus, names, patches, readability))
+            if skus
+            else ([], 0)
         )
+        new = [sku for sku in skus if sku not in stored]
+        if len(created) < len(new):  # another writer created some of them meanwhile
+            await scoring.rescore_skus(new)
+        # A created product's data is its patch (a stored one's is the merge: the relay reads it).
+        written = {sku: index for index, sku in enumerate(skus)}
         await counts.add_inserted(
-            self.tenant_id, counted_fields, (patch_of[product.sku] for product in created)
+            self.tenant_id, counted_fields, (patches[written[product.sku]] for product in created)
         )
         if problems:
             await self._record(problems)
@@ -113,8 +118,15 @@ class BatchWriter:
         )
         if not still_ours:
             return None
-        created_products = [_created(product, patch_of[product.sku]) for product in created]
-        return Written(created_products, updated, schema.types, outbox_from)
+        created_products = [
+            {
+                **product._asdict(),
+                "data": patches[written[product.sku]],
+                "ai_readability_score": readability.scores[written[product.sku]],
+            }
+            for product in created
+        ]
+        return Written(created_products, updated, self.reader.schema.types, outbox_from)
 
     def _whole_row_problems(self, row: ImportRow, name: str | None, data: dict[str, Any]) -> list[RowProblem]:
         """What only the stored product tells: a new product without a name, a required field unset."""
@@ -141,10 +153,6 @@ class BatchWriter:
                 "messages": [problem.message for problem in problems],
             },
         )
-
-
-def _created(product: Created, data: dict[str, Any]) -> dict[str, Any]:
-    return {**product._asdict(), "data": data, "ai_readability_score": None}
 
 
 def _merge_repeats(rows: list[ImportRow]) -> dict[str, _Merged]:

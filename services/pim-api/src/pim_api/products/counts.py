@@ -95,7 +95,7 @@ class ValueCounts:
 
     async def exact_count(self, tenant_id: int, where: ProductFilter, counted: Collection[str]) -> int | None:
         """The count of products `where` selects, when the kept counts answer it; else None."""
-        if where.q:
+        if where.q or where.scores:
             return None
         if not where.containments:
             key: tuple[str, str, str] | None = ("", "t", "")

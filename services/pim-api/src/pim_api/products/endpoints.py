@@ -7,7 +7,13 @@ from starlette.routing import Route
 
 from pim_api.outbox.wake import WakesRelay
 from pim_api.products.cache import ProductCache
-from pim_api.products.query import DEFAULT_PAGE_SIZE, FIELD_FILTERS_PARAMETER, MAX_PAGE_SIZE, SearchTerm
+from pim_api.products.query import (
+    DEFAULT_PAGE_SIZE,
+    FIELD_FILTERS_PARAMETER,
+    MAX_PAGE_SIZE,
+    SCORE_FILTER_PARAMETERS,
+    SearchTerm,
+)
 from pim_api.products.schemas import (
     BulkBody,
     BulkResult,
@@ -53,7 +59,7 @@ CREATED: dict[int | str, dict[str, object]] = {
     summary="List products",
     response_model=ProductPage,
     responses=problems(400, (404, "The page is past the last page"), 414),
-    openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER]},
+    openapi_extra={"parameters": [FIELD_FILTERS_PARAMETER, *SCORE_FILTER_PARAMETERS]},
 )
 async def products_list(
     request: Request,

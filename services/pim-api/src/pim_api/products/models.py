@@ -11,7 +11,9 @@ same transaction:
 - `pim.product_names`: lowercased names under a trigram index, for `?q=` (0005; searched by
   `products/repository.py`);
 - `pim.product_outbox`: one row per write, the sync's queue to ClickHouse (0006; read by
-  `outbox/reader.py`).
+  `outbox/reader.py`);
+- `pim.readability_counts`: how many products have each (score, gaps) pair, for score filters
+  and the readability summary (0011; read by `readability/counts.py`).
 
 The migrations are in `pim_api/migrations/versions/`, numbered as above.
 """
@@ -55,6 +57,10 @@ class ProductRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     source: Mapped[str] = mapped_column(Text, server_default="api")
     ai_readability_score: Mapped[float | None]
+    # What the product lacks, as bits of readability.score.GAPS; its description's fingerprint, to
+    # count the products sharing it (migration 0011). Both written with the score.
+    readability_gaps: Mapped[int | None]
+    description_fingerprint: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(
         BigInteger, PRODUCT_VERSION, server_default=PRODUCT_VERSION.next_value()
     )

@@ -4,8 +4,9 @@ Paging (`page`, `page_size`) and the other declared parameters are FastAPI's; wh
 query string is read here, because its names are the tenant's schema fields.
 """
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -45,6 +46,19 @@ FIELD_FILTERS_PARAMETER = {
     },
     "example": {"brand": "Nike"},
 }
+# `ai_readability_score__<op>=x`: products scored below, at most, above, at least x.
+SCORE_FILTERS = {f"ai_readability_score__{op}": op for op in ("lt", "lte", "gt", "gte")}
+SCORE_FILTER_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": f"Products whose `ai_readability_score` is {words} the number (0-100); products "
+        "not scored yet match none. Combines with the other filters and `q`.",
+        "schema": {"type": "number"},
+    }
+    for name, words in zip(SCORE_FILTERS, ("below", "at most", "above", "at least"), strict=True)
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,11 @@ class ProductFilter:
     # field -> JSON documents, any of which `data` must contain
     containments: dict[str, list[dict[str, Any]]]
     params: list[tuple[str, str]]  # as given, to rebuild next/previous links
+    scores: list[tuple[str, float]] = field(default_factory=list)  # (lt|lte|gt|gte, bound)
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.q or self.containments or self.scores)
 
     def link(self, path: str, page: int, page_size: int) -> str:
         paging = [("page", str(page))] + (
@@ -78,6 +97,7 @@ def parse_filter(
     containments: dict[str, list[dict[str, Any]]] = {}
     q: str | None = None
     params: list[tuple[str, str]] = []
+    scores: list[tuple[str, float]] = []
     for name, raw in items:
         if name not in PAGING_PARAMS:
             params.append((name, raw))
@@ -87,6 +107,15 @@ def parse_filter(
             q = raw.strip() or None
         elif name in declared:
             continue
+        elif name in SCORE_FILTERS:
+            try:
+                bound = float(raw)
+            except ValueError:
+                bound = math.nan
+            if math.isfinite(bound):
+                scores.append((SCORE_FILTERS[name], bound))
+            else:
+                errors.append({"path": name, "message": f"{raw!r} is not a number"})
         elif name not in schema.types:
             errors.append({"path": name, "message": f"unknown query parameter {name!r}: not a schema field"})
         else:
@@ -98,4 +127,4 @@ def parse_filter(
             containments.setdefault(name, []).append({name: value})
     if errors:
         raise BadRequest.at(errors)
-    return ProductFilter(q=q, containments=containments, params=params)
+    return ProductFilter(q=q, containments=containments, params=params, scores=scores)

@@ -1,5 +1,6 @@
 """SQL for products. Every statement is scoped by the caller's tenant."""
 
+import operator
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pim_api.products.models import PRODUCT_VERSION, ProductNameRow, ProductRow
 from pim_api.products.query import ProductFilter
+from pim_api.readability.writes import Assessed
 
 _LIKE_SPECIAL = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
 
@@ -35,6 +37,9 @@ def _name_matches(tenant_id: int, q: str) -> ColumnElement[bool]:
     return and_(ProductNameRow.tenant_id == tenant_id, ProductNameRow.name_lower.like(pattern, escape="\\"))
 
 
+_SCORE_OPERATORS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge}
+
+
 def conditions(tenant_id: int, where: ProductFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [ProductRow.tenant_id == tenant_id]
     if where.q:
@@ -43,6 +48,8 @@ def conditions(tenant_id: int, where: ProductFilter) -> list[ColumnElement[bool]
         )
     for documents in where.containments.values():
         conditions.append(or_(*(ProductRow.data.contains(document) for document in documents)))
+    score = ProductRow.ai_readability_score
+    conditions += [_SCORE_OPERATORS[op](score, bound) for op, bound in where.scores]
     return conditions
 
 
@@ -63,7 +70,7 @@ class ProductRepository:
         return await self.session.scalar(statement)
 
     async def count(self, tenant_id: int, where: ProductFilter) -> int:
-        if where.q and not where.containments:  # the narrow table alone answers
+        if where.q and not where.containments and not where.scores:  # the narrow table alone answers
             statement = (
                 select(func.count()).select_from(ProductNameRow).where(_name_matches(tenant_id, where.q))
             )
@@ -73,7 +80,7 @@ class ProductRepository:
 
     async def page(self, tenant_id: int, where: ProductFilter, offset: int, limit: int) -> list[ProductRow]:
         statement = select(ProductRow).order_by(ProductRow.id)
-        if where.q and not where.containments:
+        if where.q and not where.containments and not where.scores:
             # Page through the narrow table in id order (it stops after `limit` matches), then
             # fetch those products: a semi-join would first collect and sort every match.
             ids = (
@@ -88,21 +95,31 @@ class ProductRepository:
             statement = statement.where(*conditions(tenant_id, where)).offset(offset).limit(limit)
         return list(await self.session.scalars(statement))
 
-    async def insert(self, tenant_id: int, sku: str, name: str, data: dict[str, Any]) -> ProductRow | None:
+    async def insert(
+        self, tenant_id: int, sku: str, name: str, data: dict[str, Any], readability: Assessed
+    ) -> ProductRow | None:
         """The new product, or None when the SKU is taken."""
         statement = (
             pg_insert(ProductRow)
-            .values(tenant_id=tenant_id, sku=sku, name=name, data=data)
+            .values(tenant_id=tenant_id, sku=sku, name=name, data=data, **readability.columns(0))
             .on_conflict_do_nothing(index_elements=["tenant_id", "sku"])
             .returning(ProductRow)
         )
         return await self.session.scalar(statement)
 
-    async def update(self, row: ProductRow, name: str, data: dict[str, Any]) -> ProductRow:
+    async def update(
+        self, row: ProductRow, name: str, data: dict[str, Any], readability: Assessed
+    ) -> ProductRow:
         statement = (
             update(ProductRow)
             .where(ProductRow.tenant_id == row.tenant_id, ProductRow.id == row.id)
-            .values(name=name, data=data, version=PRODUCT_VERSION.next_value(), updated_at=func.now())
+            .values(
+                name=name,
+                data=data,
+                version=PRODUCT_VERSION.next_value(),
+                updated_at=func.now(),
+                **readability.columns(0),
+            )
             .returning(ProductRow)
             .execution_options(populate_existing=True)
         )
@@ -110,14 +127,15 @@ class ProductRepository:
         assert updated is not None
         return updated
 
-    async def delete(self, tenant_id: int, product_id: int) -> bool:
-        """Whether there was such a product to delete."""
+    async def delete(self, tenant_id: int, product_id: int) -> tuple[bool, int | None]:
+        """Whether there was such a product to delete, and its description's fingerprint."""
         statement = (
             delete(ProductRow)
             .where(ProductRow.tenant_id == tenant_id, ProductRow.id == product_id)
-            .returning(ProductRow.id)
+            .returning(ProductRow.description_fingerprint)
         )
-        return await self.session.scalar(statement) is not None
+        deleted = (await self.session.execute(statement)).one_or_none()
+        return deleted is not None, deleted[0] if deleted else None
 
     async def by_skus(self, tenant_id: int, skus: Sequence[str]) -> list[ProductRow]:
         """The existing products among `skus`."""
@@ -129,23 +147,17 @@ class ProductRepository:
             row.sku: row for row in await self.session.scalars(_with_skus(tenant_id, skus).with_for_update())
         }
 
-    async def upsert_many(
-        self, tenant_id: int, skus: list[str], names: list[str], patches: list[dict[str, Any]]
-    ) -> tuple[int, int]:
+    async def upsert_many(self, tenant_id: int, batch: "UpsertBatch") -> tuple[int, int]:
         """One statement for the whole batch: upsert by SKU, each patch merged into the stored data
         (triggers add the outbox rows). How many products were created and how many updated."""
-        result = await self.session.execute(_UPSERT_MANY, _upsert_parameters(tenant_id, skus, names, patches))
+        result = await self.session.execute(_UPSERT_MANY, batch.parameters(tenant_id))
         created, updated = result.one()
         return int(created), int(updated)
 
-    async def upsert_many_written(
-        self, tenant_id: int, skus: list[str], names: list[str], patches: list[dict[str, Any]]
-    ) -> tuple[list["Created"], int]:
+    async def upsert_many_written(self, tenant_id: int, batch: "UpsertBatch") -> tuple[list["Created"], int]:
         """`upsert_many`, telling of each product it created its id, version and times; and how many
         it updated."""
-        result = await self.session.execute(
-            _UPSERT_MANY_WRITTEN, _upsert_parameters(tenant_id, skus, names, patches)
-        )
+        result = await self.session.execute(_UPSERT_MANY_WRITTEN, batch.parameters(tenant_id))
         *columns, updated = result.one()
         created = zip(*(column or () for column in columns), strict=True)
         return [Created(*product) for product in created], updated
@@ -161,16 +173,25 @@ class Created(NamedTuple):
     updated_at: datetime
 
 
-def _upsert_parameters(
-    tenant_id: int, skus: list[str], names: list[str], patches: list[dict[str, Any]]
-) -> dict[str, Any]:
-    return {
-        "tenant_id": tenant_id,
-        "skus": skus,
-        "names": names,
-        # pydantic-core's encoder: half the time of json.dumps for 10,000 documents
-        "patches": [to_json(patch).decode() for patch in patches],
-    }
+class UpsertBatch(NamedTuple):
+    """Products to upsert by SKU, in one order: names, data patches and their readability."""
+
+    skus: list[str]
+    names: list[str]
+    patches: list[dict[str, Any]]
+    readability: Assessed
+
+    def parameters(self, tenant_id: int) -> dict[str, Any]:
+        return {
+            "tenant_id": tenant_id,
+            "skus": self.skus,
+            "names": self.names,
+            # pydantic-core's encoder: half the time of json.dumps for 10,000 documents
+            "patches": [to_json(patch).decode() for patch in self.patches],
+            "scores": self.readability.scores,
+            "gaps": self.readability.gaps,
+            "fingerprints": self.readability.fingerprints,
+        }
 
 
 # In SKU order, so that concurrent batches lock the rows they share in the same order (no deadlock).
@@ -178,16 +199,22 @@ def _upsert_parameters(
 # through the driver's Python-level jsonb encoder (~28 ms per 10,000, measured).
 # A new product gets its patch as is (it holds no nulls: the service sends it applied to nothing);
 # a stored one gets the patch merged in, keys given as null removed. `xmax = 0` marks an insert.
+# The readability was assessed on the merged data (the stored rows are locked first).
 _UPSERT = """
-        INSERT INTO pim.products AS p (tenant_id, sku, name, data)
-        SELECT :tenant_id, sku, name, patch::jsonb
-        FROM unnest(CAST(:skus AS text[]), CAST(:names AS text[]), CAST(:patches AS text[]))
-            AS t(sku, name, patch)
+        INSERT INTO pim.products AS p
+            (tenant_id, sku, name, data, ai_readability_score, readability_gaps, description_fingerprint)
+        SELECT :tenant_id, sku, name, patch::jsonb, score, gaps, fingerprint
+        FROM unnest(CAST(:skus AS text[]), CAST(:names AS text[]), CAST(:patches AS text[]),
+                    CAST(:scores AS float8[]), CAST(:gaps AS int[]), CAST(:fingerprints AS bigint[]))
+            AS t(sku, name, patch, score, gaps, fingerprint)
         ORDER BY sku
         ON CONFLICT (tenant_id, sku) DO UPDATE
             SET name = EXCLUDED.name,
                 data = (p.data || EXCLUDED.data)
                     - ARRAY(SELECT key FROM jsonb_each(EXCLUDED.data) WHERE value = 'null'::jsonb),
+                ai_readability_score = EXCLUDED.ai_readability_score,
+                readability_gaps = EXCLUDED.readability_gaps,
+                description_fingerprint = EXCLUDED.description_fingerprint,
                 version = nextval('pim.product_version_seq'),
                 updated_at = now()
         RETURNING {returning}

@@ -14,7 +14,7 @@ from pim_api.products.counts import ValueCounts
 from pim_api.products.data import SchemaView, missing_required, parse_change
 from pim_api.products.models import ProductRow
 from pim_api.products.query import ProductFilter, parse_filter
-from pim_api.products.repository import ProductRepository
+from pim_api.products.repository import ProductRepository, UpsertBatch
 from pim_api.products.schemas import (
     MAX_BULK_ITEMS,
     MAX_NAME_LENGTH,
@@ -23,6 +23,9 @@ from pim_api.products.schemas import (
     ProductCreate,
     ProductPatch,
 )
+from pim_api.readability.counts import ReadabilityCounts
+from pim_api.readability.score import scorer_for
+from pim_api.readability.writes import ReadabilityWrites, Subject
 from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
@@ -61,6 +64,8 @@ class ProductService:
         schema = await self.schema_view(tenant)
         where = parse_filter(query, schema, declared=LIST_PARAMETERS)
         count = await self.counts.exact_count(tenant.id, where, schema.counted)
+        if count is None and where.scores and not (where.q or where.containments):
+            count = await ReadabilityCounts(self.products.session).count(tenant.id, where.scores)
         if count is None:
             count = await self.products.count(tenant.id, where)
         last_page = max(1, -(-count // page_size))
@@ -74,7 +79,8 @@ class ProductService:
         change = parse_change(body.data, schema, "data.")
         data = change.applied_to({})
         _refuse(change.errors + missing_required(data, schema, "data."))
-        row = await self.products.insert(tenant.id, body.sku, body.name, data)
+        readability = await self._readability(tenant, schema).assess([Subject(body.sku, body.name, data)])
+        row = await self.products.insert(tenant.id, body.sku, body.name, data, readability)
         if row is None:
             raise Conflict(f"a product with sku {body.sku!r} already exists")
         return row
@@ -87,19 +93,25 @@ class ProductService:
         change = parse_change(patch.data, schema, "data.")
         data = change.applied_to(row.data)
         _refuse(change.errors + missing_required(data, schema, "data."))
-        return await self.products.update(row, patch.name or row.name, data)
+        name = patch.name or row.name
+        subject = Subject(row.sku, name, data, row.description_fingerprint)
+        readability = await self._readability(tenant, schema).assess([subject])
+        return await self.products.update(row, name, data, readability)
 
     async def delete(self, tenant: Tenant, product_id: int) -> None:
-        if not await self.products.delete(tenant.id, product_id):
+        deleted, description = await self.products.delete(tenant.id, product_id)
+        if not deleted:
             raise NotFound(f"product {product_id} not found")
+        if description is not None:  # the products left sharing it may no longer be boilerplate
+            await self._readability(tenant, await self.schema_view(tenant)).assess([], gone=[description])
 
     async def bulk_upsert(self, tenant: Tenant, items: list[dict[str, Any]]) -> BulkResult:
         """All or nothing: every bad item is reported by index and nothing is written.
 
-        The merge into stored products happens in the upsert itself (under the row lock it takes),
-        so only items whose validity depends on the stored product are read first: those without a
-        name, removing keys, or leaving a required field to the stored value. The items are taken
-        apart: their `sku` and `name` are popped, so that what remains is their data.
+        The stored products among the items are read and locked first: their data, merged with the
+        items', is validated and scored. The upsert merges in SQL too, as a product created by
+        another request meanwhile is merged into (and rescored after). The items are taken apart:
+        their `sku` and `name` are popped, so that what remains is their data.
         """
         if len(items) > MAX_BULK_ITEMS:
             raise PayloadTooLarge(f"{len(items)} products in one request; at most {MAX_BULK_ITEMS}")
@@ -108,14 +120,10 @@ class ProductService:
         raw_names = [item.pop("name", None) for item in items]
         schema = await self.schema_view(tenant)
         changes = [parse_change(item, schema, f"products[{i}].") for i, item in enumerate(items)]
-        depending = [
-            sku
-            for sku, raw_name, change in zip(skus, raw_names, changes, strict=True)
-            if raw_name is None or change.removed or not schema.required <= change.values.keys()
-        ]
-        stored = await self.products.lock_by_skus(tenant.id, depending) if depending else {}
+        stored = await self.products.lock_by_skus(tenant.id, skus) if items else {}
         names: list[str] = []
         patches: list[dict[str, Any]] = []
+        subjects: list[Subject] = []
         for index, (sku, raw_name, change) in enumerate(zip(skus, raw_names, changes, strict=True)):
             prefix = f"products[{index}]."
             current = stored.get(sku)
@@ -123,11 +131,23 @@ class ProductService:
             data = change.applied_to(current.data if current else {})
             errors += change.errors + missing_required(data, schema, prefix)
             patches.append(change.patch if current else data)
+            subjects.append(
+                Subject(sku, names[-1], data, current.description_fingerprint if current else None)
+            )
         _refuse(errors)
         if not items:
             return BulkResult(created=0, updated=0)
-        created, updated = await self.products.upsert_many(tenant.id, skus, names, patches)
+        readability = self._readability(tenant, schema)
+        assessed = await readability.assess(subjects)
+        created, updated = await self.products.upsert_many(
+            tenant.id, UpsertBatch(skus, names, patches, assessed)
+        )
+        if created < len(items) - len(stored):  # another request created some of them meanwhile
+            await readability.rescore_skus([sku for sku in skus if sku not in stored])
         return BulkResult(created=created, updated=updated)
+
+    def _readability(self, tenant: Tenant, schema: SchemaView) -> ReadabilityWrites:
+        return ReadabilityWrites(self.products.session, tenant.id, scorer_for(schema.types))
 
 
 def _take_skus(items: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, str]]]:

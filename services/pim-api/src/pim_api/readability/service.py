@@ -1,12 +1,16 @@
 """A product's readability, scored against its tenant's schema and catalog (scoped by tenant)."""
 
+from collections import Counter
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pim_api.products.models import ProductRow
 from pim_api.products.repository import ProductRepository
 from pim_api.products.service import ProductService
-from pim_api.readability.score import FeedFields, Readability, score_product
+from pim_api.readability.counts import ReadabilityCounts, gap_counts
+from pim_api.readability.score import Readability, fingerprint, grade_of, scorer_for
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import NotFound
 
@@ -15,20 +19,45 @@ async def readability(session: AsyncSession, tenant: Tenant, product_id: int) ->
     product = await ProductRepository(session).get(tenant.id, product_id)
     if product is None:
         raise NotFound(f"product {product_id} not found")
-    types = (await ProductService(session).schema_view(tenant)).types
-    feed = FeedFields.of(types)
-    shared_by = await _sharing_description(session, tenant.id, product.data, feed)
-    return score_product(product.name, product.data, types, feed, shared_by)
+    scorer = scorer_for((await ProductService(session).schema_view(tenant)).types)
+    description = scorer.description(product.data)
+    shared_by = await _sharing(session, tenant.id, fingerprint(description)) if description else 1
+    return scorer.readability(product.name, product.data, shared_by)
 
 
-async def _sharing_description(
-    session: AsyncSession, tenant_id: int, data: dict[str, object], feed: FeedFields
-) -> int:
-    """How many of the tenant's products have this description (the data index finds them)."""
-    field = next((name for name in feed.fields.get("description", ()) if data.get(name)), None)
-    if field is None:
-        return 1
+async def _sharing(session: AsyncSession, tenant_id: int, description: int) -> int:
+    """How many of the tenant's products have this description (itself too)."""
     statement = select(func.count()).where(
-        ProductRow.tenant_id == tenant_id, ProductRow.data.contains({field: data[field]})
+        ProductRow.tenant_id == tenant_id, ProductRow.description_fingerprint == description
     )
-    return int(await session.scalar(statement) or 1)
+    return max(int(await session.scalar(statement) or 0), 1)
+
+
+@dataclass(frozen=True)
+class Summary:
+    scored: int
+    unscored: int  # written before scores were kept, or while the tenant is being rescored
+    average: float | None
+    grades: dict[str, int]
+    advice: list[tuple[str, str, int]]  # (gap, what to do, products), the most common first
+
+
+async def summary(session: AsyncSession, tenant: Tenant) -> Summary:
+    """The catalog's readability, from the counts kept on write (no product is read)."""
+    rows = await ReadabilityCounts(session).by_score(tenant.id)
+    scorer = scorer_for((await ProductService(session).schema_view(tenant)).types)
+    grades: Counter[str] = Counter(dict.fromkeys("ABCDE", 0))
+    total = 0.0
+    for score, _, products in rows:
+        if score is not None:
+            grades[grade_of(score)] += products
+            total += score * products
+    scored = sum(grades.values())
+    gaps = gap_counts([row for row in rows if row[0] is not None])
+    return Summary(
+        scored=scored,
+        unscored=sum(products for score, _, products in rows if score is None),
+        average=round(total / scored, 1) if scored else None,
+        grades=dict(grades),
+        advice=[(gap, scorer.advice(gap), count) for gap, count in gaps.most_common()],
+    )

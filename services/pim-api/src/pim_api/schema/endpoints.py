@@ -3,6 +3,7 @@
 from fastapi import BackgroundTasks, Request
 
 from pim_api.outbox.wake import queue_resync
+from pim_api.readability.rescore import RESCORE_JOB
 from pim_api.schema.schemas import (
     IncompatibleValues,
     ProductSchemaIn,
@@ -12,6 +13,7 @@ from pim_api.schema.schemas import (
 from pim_api.schema.service import ProductSchemaService
 from segops_platform.auth.dependencies import CurrentTenant
 from segops_platform.database import SessionDep
+from segops_platform.jobs import wake
 from segops_platform.openapi import problems
 from segops_platform.routing import ServiceRouter
 
@@ -41,10 +43,13 @@ async def schema_replace(
 
     A changed field type never rewrites stored values: `incompatible_values` counts those that
     don't fit the new type (they are kept, and read as not set until the product is written).
-    Segments see the new types once the worker has rewritten the tenant's replica (in the background)."""
+    Segments see the new types once the worker has rewritten the tenant's replica, and products
+    their `ai_readability_score` under the new types once it has rescored them (both in the
+    background)."""
     row, incompatible, retyped = await ProductSchemaService(session).replace(tenant, body)
     if retyped:  # queued after the response, so after the commit
         background.add_task(queue_resync, request.app.state.redis, tenant.id)
+        background.add_task(wake, request.app.state.redis, RESCORE_JOB)
     return ProductSchemaReplaced.model_validate(
         {
             **ProductSchemaOut.model_validate(row).model_dump(),

@@ -24,6 +24,8 @@ class ProductSchemaRow(Base):
     # Grows when the field types change: the ClickHouse replica's rows carry it (segdsl.replica_version),
     # so a resync under the new epoch replaces the rows typed by the old fields.
     replica_epoch: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The replica epoch the tenant's readability scores were computed under (readability/rescore.py).
+    readability_epoch: Mapped[int | None] = mapped_column(Integer, server_default="0")
     default_currency: Mapped[str] = mapped_column(Text, default="USD")
     default_locale: Mapped[str] = mapped_column(Text, default="en_US")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
