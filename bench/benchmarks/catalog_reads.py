@@ -1,6 +1,7 @@
 """Reads on a catalog that grows 10k → 100k → 1M: GET by id, the product list (a page of 50
-with its exact count) filtered on an attribute or searched with `q`, each matching ~10% of the
-catalog, and facets. Each is measured at every scale, so the plots show how it grows.
+with its exact count) filtered on an attribute, on the readability score or searched with `q`,
+each matching ~10% of the catalog, and facets. Each is measured at every scale, so the plots
+show how it grows.
 
 Baselines: a bare FastAPI endpoint returning a constant JSON (GET by id), and the plain SQL a
 naive implementation would run, timed straight on asyncpg (list and facets).
@@ -31,6 +32,7 @@ from segops_platform.database import postgres_dsn
 RUNS = 3
 SQL_SAMPLES = 20
 FILTER_FIELD, FILTER_VALUE = "color", "red"  # one of 10 colours: ~9% of the catalog
+SCORE_SHARE = 0.1  # the score filter's bound: the score at this quantile of the catalog's
 
 
 def _q_matching_a_tenth(jsonl: Path, sample: int = 20_000) -> str:
@@ -82,12 +84,30 @@ def _naive_facets(tenant_id: int) -> list[tuple[str, tuple[object, ...]]]:
     return queries
 
 
-async def _naive_p95s(database_url: str, tenant_id: int, q: str) -> dict[str, float]:
+async def _score_bound(database_url: str, tenant_id: int) -> float:
+    """The score that ~SCORE_SHARE of the tenant's products have or are below."""
+    db = await asyncpg.connect(postgres_dsn(database_url))
+    try:
+        bound = await db.fetchval(
+            "SELECT percentile_disc($2) WITHIN GROUP (ORDER BY ai_readability_score) "
+            "FROM pim.products WHERE tenant_id = $1",
+            tenant_id,
+            SCORE_SHARE,
+        )
+        return float(bound)
+    finally:
+        await db.close()
+
+
+async def _naive_p95s(database_url: str, tenant_id: int, q: str, bound: float) -> dict[str, float]:
     db = await asyncpg.connect(postgres_dsn(database_url))
     try:
         filter_document = json.dumps({FILTER_FIELD: FILTER_VALUE})
         return {
             "list_filter": await _sql_p95(db, _naive_list(tenant_id, "data @> $2::jsonb", filter_document)),
+            "list_readability": await _sql_p95(
+                db, _naive_list(tenant_id, "ai_readability_score <= $2", bound)
+            ),
             "list_q": await _sql_p95(db, _naive_list(tenant_id, "name ILIKE $2", f"%{q}%")),
             "facets": await _sql_p95(db, _naive_facets(tenant_id)),
         }
@@ -107,20 +127,22 @@ def _checked(loads: list[LoadResult], what: str) -> list[LoadResult]:
 
 
 def _measure_scale(
-    pim_url: str, baseline_url: str, key: str, id_range: tuple[int, int], q: str
+    pim_url: str, baseline_url: str, key: str, id_range: tuple[int, int], q: str, bound: float
 ) -> dict[str, list[LoadResult]]:
     headers = {"X-API-Key": key}
     by_id = random_id_paths("/api/pim/products/", *id_range)
     list_filter = f"{pim_url}/api/pim/products/?{FILTER_FIELD}={FILTER_VALUE}"
+    list_readability = f"{pim_url}/api/pim/products/?ai_readability_score__lte={bound}"
     list_q = f"{pim_url}/api/pim/products/?q={q}"
     measured: dict[str, list[LoadResult]] = {
-        name: [] for name in ("get", "get_baseline", "list_filter", "list_q", "facets")
+        name: [] for name in ("get", "get_baseline", "list_filter", "list_readability", "list_q", "facets")
     }
     run_load(f"{pim_url}/api/pim/products/", headers, seconds=2, request_script=by_id)  # warm-up
     for _ in range(RUNS):  # interleaved, so drift hits every figure alike
         measured["get"].append(run_load(f"{pim_url}/api/pim/products/", headers, request_script=by_id))
         measured["get_baseline"].append(run_load(f"{baseline_url}/constant", {}))
         measured["list_filter"].append(run_load(list_filter, headers, connections=1))
+        measured["list_readability"].append(run_load(list_readability, headers, connections=1))
         measured["list_q"].append(run_load(list_q, headers, connections=1))
         measured["facets"].append(run_load(f"{pim_url}/api/pim/facets/", headers, connections=1))
     return {name: _checked(loads, name) for name, loads in measured.items()}
@@ -128,6 +150,7 @@ def _measure_scale(
 
 LATENCY_TARGETS = {
     "list_filter": (50.0, f"p95 <= 50 ms (?{FILTER_FIELD}={FILTER_VALUE}, ~10%)"),
+    "list_readability": (50.0, "p95 <= 50 ms (?ai_readability_score__lte=…, ~10%)"),
     "list_q": (200.0, "p95 <= 200 ms (?q=…, ~10%)"),
     "facets": (300.0, "p95 <= 300 ms"),
 }
@@ -140,6 +163,7 @@ def run(context: BenchContext) -> list[Result]:
     pim_port, baseline_port = free_port(), free_port()
     pim_url, baseline_url = f"http://127.0.0.1:{pim_port}", f"http://127.0.0.1:{baseline_port}"
     per_scale: dict[str, tuple[dict[str, list[LoadResult]], dict[str, float]]] = {}
+    bounds: dict[str, float] = {}
     with (
         serving(
             [venv_command("segops-pim-api")],
@@ -157,17 +181,20 @@ def run(context: BenchContext) -> list[Result]:
         loaded = 0
         for scale in context.scales:
             id_range = asyncio.run(
-                load_rows(context.env["DATABASE_URL"], tenant.tenant_id, jsonl, loaded, SCALES[scale])
+                load_rows(
+                    context.env["DATABASE_URL"], tenant.tenant_id, jsonl, loaded, SCALES[scale], scored=True
+                )
             )
             loaded = SCALES[scale]
-            measured = _measure_scale(pim_url, baseline_url, tenant.api_key, id_range, q)
+            bounds[scale] = asyncio.run(_score_bound(context.env["DATABASE_URL"], tenant.tenant_id))
+            measured = _measure_scale(pim_url, baseline_url, tenant.api_key, id_range, q, bounds[scale])
             per_scale[scale] = (
                 measured,
-                asyncio.run(_naive_p95s(context.env["DATABASE_URL"], tenant.tenant_id, q)),
+                asyncio.run(_naive_p95s(context.env["DATABASE_URL"], tenant.tenant_id, q, bounds[scale])),
             )
     return [
         _get_result(context, per_scale),
-        *(_latency_result(context, name, per_scale, q) for name in LATENCY_TARGETS),
+        *(_latency_result(context, name, per_scale, q, bounds[context.scale]) for name in LATENCY_TARGETS),
     ]
 
 
@@ -205,11 +232,13 @@ def _latency_result(
     name: str,
     per_scale: dict[str, tuple[dict[str, list[LoadResult]], dict[str, float]]],
     q: str,
+    bound: float,
 ) -> Result:
     measured, naive = per_scale[context.scale]
     limit, text = LATENCY_TARGETS[name]
     label = {
         "list_filter": f"?{FILTER_FIELD}={FILTER_VALUE}",
+        "list_readability": f"?ai_readability_score__lte={bound}",
         "list_q": f"?q={q}",
         "facets": "GET /api/pim/facets/",
     }[name]
