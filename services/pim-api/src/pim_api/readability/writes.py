@@ -15,19 +15,17 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pim_api.readability.score import BOILERPLATE_PRODUCTS, Facts, Scorer
+from pim_api.readability.score import BOILERPLATE_PRODUCTS, Scorer
 
 
 @dataclass(frozen=True)
 class Subject:
-    """A product as the write leaves it; `was_fingerprint`: its description's before (None: new);
-    `facts`: the scorer's, when the writer read them already (else they are read here)."""
+    """A product as the write leaves it; `was_fingerprint`: its description's before (None: new)."""
 
     sku: str
     name: str
     data: Mapping[str, Any]
     was_fingerprint: int | None = None
-    facts: Facts | None = None
 
 
 @dataclass
@@ -103,7 +101,7 @@ class ReadabilityWrites:
     async def assess(self, subjects: Sequence[Subject], gone: Iterable[int] = ()) -> Assessed:
         """What to store for the subjects; rescores the products outside the write whose
         description's count it moves across the line (`gone`: fingerprints of products it deleted)."""
-        facts = [subject.facts or self.scorer.facts(subject.name, subject.data) for subject in subjects]
+        facts = [self.scorer.facts(subject.name, subject.data) for subject in subjects]
         fingerprints = [each.fingerprint for each in facts]
         written = Counter(each for each in fingerprints if each is not None)
         leaving = Counter(
