@@ -3,6 +3,7 @@ patches, bulk upserts and deletes, with boilerplate settled across the products 
 description; the counts kept by score and gaps; the score filters, the catalog summary, and the
 rescore after the field types change."""
 
+import asyncio
 from collections import Counter
 from typing import Any
 
@@ -228,3 +229,18 @@ async def test_a_change_of_field_types_rescores_the_catalog_in_the_background(
     await rescore_readability(worker_context)  # what the worker runs: every stale tenant
     async with pim_app.state.sessionmaker() as session:
         assert await stale_tenants(session) == []
+
+
+async def test_a_write_does_not_wait_for_a_sharing_product_another_transaction_holds(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey
+) -> None:
+    ids = [await create(pim, tenant, f"S{index}", TITLE, COMPLETE) for index in range(4)]
+    async with pim_app.state.sessionmaker() as blocker, blocker.begin():
+        await blocker.execute(  # as a write of S0 would, while it waits for its own turn
+            text("SELECT 1 FROM pim.products WHERE tenant_id = :t AND id = :id FOR UPDATE"),
+            {"t": tenant.tenant_id, "id": ids[0]},
+        )
+        fifth = await asyncio.wait_for(create(pim, tenant, "S4", TITLE, COMPLETE), timeout=10)
+    assert await stored_score(pim, tenant, fifth) == 96.0
+    assert [await stored_score(pim, tenant, each) for each in ids[1:]] == [96.0] * 3
+    assert await stored_score(pim, tenant, ids[0]) == 100.0  # held: left to its own writer

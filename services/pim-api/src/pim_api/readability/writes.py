@@ -3,8 +3,8 @@
 A description shared by BOILERPLATE_PRODUCTS of the tenant's products is boilerplate, so a write
 can change the score of products it does not touch: those that share a description with it, when
 the count crosses the line. They are at most BOILERPLATE_PRODUCTS - 1 per description, and are
-rescored in the same transaction. (Two concurrent writes of one description each count without
-the other's; the next write of it, or a rescore, settles it.)
+rescored in the same transaction, those another transaction holds excepted. (Two concurrent writes
+of one description each count without the other's; the next write of it, or a rescore, settles it.)
 """
 
 from collections import Counter
@@ -77,6 +77,8 @@ _BY_SKUS = text(
     "WHERE tenant_id = :tenant_id AND sku = ANY(CAST(:skus AS text[]))"
 )
 # Only rows still at the version scored, and whose readability changes: a newer write scored itself.
+# Rows another transaction holds are skipped, not waited for: a write holding its own products could
+# otherwise wait on a write that waits on it (they share a description); the holder scores itself.
 _SET = text(
     """
     UPDATE pim.products AS p
@@ -88,6 +90,11 @@ _SET = text(
     WHERE p.tenant_id = :tenant_id AND p.id = s.id AND p.version = s.version
       AND (p.ai_readability_score, p.readability_gaps, p.description_fingerprint)
           IS DISTINCT FROM (s.score, s.gaps, s.fingerprint)
+      AND p.id IN (
+          SELECT id FROM pim.products
+          WHERE tenant_id = :tenant_id AND id = ANY(CAST(:ids AS bigint[]))
+          ORDER BY id FOR UPDATE SKIP LOCKED
+      )
     """
 )
 
