@@ -19,7 +19,7 @@ from pim_api.readability.score import fingerprint, scorer_for
 from pim_api.tenancy.service import IssuedKey
 from tests.pim_api.test_readability_api import FIELDS, create, readability
 from tests.pim_api.test_readability_score import COMPLETE, DESCRIPTION, TITLE
-from tests.support import SchemaTenantFactory, auth
+from tests.support import SchemaTenantFactory, admin, auth
 
 _PRODUCTS = text(
     "SELECT name, data, ai_readability_score, readability_gaps, description_fingerprint "
@@ -244,3 +244,22 @@ async def test_a_write_does_not_wait_for_a_sharing_product_another_transaction_h
     assert await stored_score(pim, tenant, fifth) == 96.0
     assert [await stored_score(pim, tenant, each) for each in ids[1:]] == [96.0] * 3
     assert await stored_score(pim, tenant, ids[0]) == 100.0  # held: left to its own writer
+
+
+async def test_segops_admin_rescore_brings_old_scores_up_to_the_rules(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey
+) -> None:
+    products = await catalog(pim, tenant)
+    async with pim_app.state.sessionmaker() as session, session.begin():  # as older rules scored them
+        await session.execute(
+            text(
+                "UPDATE pim.products SET ai_readability_score = 50, readability_gaps = 0 WHERE tenant_id = :t"
+            ),
+            {"t": tenant.tenant_id},
+        )
+    rescored = admin("rescore", "--tenant", str(tenant.tenant_id))
+    assert rescored.returncode == 0, rescored.stderr
+    assert rescored.stdout.strip() == f"tenant {tenant.tenant_id}: {len(products)} scores changed"
+    await assert_scores_current(pim_app, tenant.tenant_id)
+    again = admin("rescore", "--tenant", str(tenant.tenant_id))
+    assert again.stdout.strip() == f"tenant {tenant.tenant_id}: 0 scores changed"

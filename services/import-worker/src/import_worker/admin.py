@@ -3,6 +3,7 @@
 segops-admin tenant create NAME [--json]      (and the other commands of `pim_api.admin`)
 segops-admin verify-sync --tenant ID          compare Postgres and the replica; exit 1 on a difference
 segops-admin resync (--tenant ID | --all)     rewrite tenants' replicas from Postgres
+segops-admin rescore (--tenant ID | --all)    score tenants' products again (e.g. after the rules changed)
 """
 
 import argparse
@@ -16,6 +17,7 @@ from import_worker.replica_sync import resync, verify
 from import_worker.settings import WorkerConfig
 from pim_api import admin as pim_admin
 from pim_api.outbox.snapshot import tenant_ids
+from pim_api.readability.rescore import rescore_tenant
 from pim_api.settings import PimSettings
 from segment_api.clickhouse.migrations import migrate_url
 from segops_platform.errors import SegOpsError
@@ -51,16 +53,30 @@ async def resync_tenants(args: argparse.Namespace) -> str:
         await migrate_url(
             clients.settings.clickhouse_url, clients.settings.clickhouse_database
         )  # may be gone
-        if args.all:
-            async with clients.sessionmaker() as session:
-                tenants = await tenant_ids(session)
-        else:
-            tenants = [args.tenant]
+        tenants = await _tenants(clients, args)
         lines = []
         for tenant in tenants:
             written = await resync(clients, tenant, _progress_of(tenant))
             lines.append(f"tenant {tenant}: {written} products written")
     return "\n".join(lines)
+
+
+async def rescore_tenants(args: argparse.Namespace) -> str:
+    async with worker_resources() as clients:
+        tenants = await _tenants(clients, args)
+        lines = []
+        for tenant in tenants:
+            changed = await rescore_tenant(clients.sessionmaker, tenant, _progress_of(tenant))
+            done = "being rescored by a worker" if changed is None else f"{changed} scores changed"
+            lines.append(f"tenant {tenant}: {done}")
+    return "\n".join(lines)
+
+
+async def _tenants(clients: Resources, args: argparse.Namespace) -> list[int]:
+    if not args.all:
+        return [args.tenant]
+    async with clients.sessionmaker() as session:
+        return await tenant_ids(session)
 
 
 def _progress_of(tenant: int) -> Callable[[int], None]:
@@ -82,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--tenant", type=int)
     which.add_argument("--all", action="store_true", help="every tenant (e.g. after the database was lost)")
     rebuild.set_defaults(replica=resync_tenants)
+    rescore = groups.add_parser(
+        "rescore", help="score tenants' products again (after the scoring rules changed)"
+    )
+    whose = rescore.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--tenant", type=int)
+    whose.add_argument("--all", action="store_true", help="every tenant")
+    rescore.set_defaults(replica=rescore_tenants)
     return parser
 
 

@@ -7,6 +7,8 @@ epoch, unless it moved on again meanwhile. Writes made during a rescore score th
 new types; a batch only updates the products still at the version it read.
 """
 
+from collections.abc import Callable
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,9 +38,14 @@ async def stale_tenants(session: AsyncSession) -> list[int]:
     return list(rows)
 
 
-async def rescore_tenant(sessionmaker: async_sessionmaker[AsyncSession], tenant_id: int) -> int | None:
-    """Score the tenant's products under its current field types; how many scores changed, or None
-    when another worker is rescoring the tenant."""
+async def rescore_tenant(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    tenant_id: int,
+    progress: Callable[[int], None] = lambda _: None,
+) -> int | None:
+    """Score the tenant's products under its current field types and scoring rules; how many scores
+    changed, or None when another worker is rescoring the tenant. `progress` hears how many
+    products were read so far."""
     async with sessionmaker() as guard:
         locked = await guard.scalar(
             text("SELECT pg_try_advisory_lock(:lock, :tenant_id)"),
@@ -48,7 +55,7 @@ async def rescore_tenant(sessionmaker: async_sessionmaker[AsyncSession], tenant_
         if not locked:
             return None
         try:
-            return await _rescore(sessionmaker, tenant_id)
+            return await _rescore(sessionmaker, tenant_id, progress)
         finally:
             await guard.execute(
                 text("SELECT pg_advisory_unlock(:lock, :tenant_id)"),
@@ -56,13 +63,15 @@ async def rescore_tenant(sessionmaker: async_sessionmaker[AsyncSession], tenant_
             )
 
 
-async def _rescore(sessionmaker: async_sessionmaker[AsyncSession], tenant_id: int) -> int:
+async def _rescore(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: int, progress: Callable[[int], None]
+) -> int:
     async with sessionmaker() as session:
         schema = await ProductSchemaRepository(session).get(tenant_id)
         if schema is None:  # the tenant is gone
             return 0
         epoch, scorer = schema.replica_epoch, scorer_for(SchemaView.of(schema).types)
-    changed, after = 0, 0
+    changed, after, read = 0, 0, 0
     while True:
         async with sessionmaker.begin() as session:
             rows = await session.execute(
@@ -72,7 +81,8 @@ async def _rescore(sessionmaker: async_sessionmaker[AsyncSession], tenant_id: in
             if not holders:
                 break
             changed += await ReadabilityWrites(session, tenant_id, scorer).rescore(holders)
-        after = holders[-1].id
+        after, read = holders[-1].id, read + len(holders)
+        progress(read)
     async with sessionmaker.begin() as session:
         await session.execute(
             text(
