@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from import_worker.context import Context
 from import_worker.readability import rescore_readability
+from pim_api.products.service import UPSERT_CHUNK
 from pim_api.readability.rescore import rescore_tenant, stale_tenants
 from pim_api.readability.score import fingerprint, scorer_for
 from pim_api.tenancy.service import IssuedKey
@@ -263,3 +264,25 @@ async def test_segops_admin_rescore_brings_old_scores_up_to_the_rules(
     await assert_scores_current(pim_app, tenant.tenant_id)
     again = admin("rescore", "--tenant", str(tenant.tenant_id))
     assert again.stdout.strip() == f"tenant {tenant.tenant_id}: 0 scores changed"
+
+
+async def test_a_bulk_upsert_of_several_chunks_scores_every_product(
+    pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey
+) -> None:
+    count = 2 * UPSERT_CHUNK + 7  # three statements, each scored while the one before is written
+    items = [
+        {
+            "sku": f"K{index:05d}",
+            "name": f"Nike runner {index}",
+            "brand": "Nike",
+            "color": ["red", "blue"][index % 2],
+        }
+        for index in range(count)
+    ]
+    items[-1] |= {"description": DESCRIPTION}  # the last chunk shares the first's description
+    items[0] |= {"description": DESCRIPTION}
+    response = await pim.post(
+        "/api/pim/products/bulk/", json={"products": items[::-1]}, headers=auth(tenant.key)
+    )
+    assert response.json() == {"created": count, "updated": 0}
+    await assert_scores_current(pim_app, tenant.tenant_id)

@@ -5,6 +5,7 @@ index are written by the database itself (the version sequence and triggers: the
 `products/models.py`), in the same statement as the write.
 """
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from segops_platform.errors import BadRequest, Conflict, NotFound, PayloadTooLar
 from segops_platform.text_rules import line_problem
 
 LIST_PARAMETERS = ("q", "page", "page_size")
+UPSERT_CHUNK = 2_500  # bulk upsert rows per statement: each chunk is scored while the one before is written
 
 
 @dataclass(frozen=True)
@@ -138,13 +140,45 @@ class ProductService:
         if not items:
             return BulkResult(created=0, updated=0)
         readability = self._readability(tenant, schema)
-        assessed = await readability.assess(subjects)
-        created, updated = await self.products.upsert_many(
-            tenant.id, UpsertBatch(skus, names, patches, assessed)
-        )
+        created, updated = await self._upsert_scored(tenant, readability, skus, names, patches, subjects)
         if created < len(items) - len(stored):  # another request created some of them meanwhile
             await readability.rescore_skus([sku for sku in skus if sku not in stored])
         return BulkResult(created=created, updated=updated)
+
+    async def _upsert_scored(
+        self,
+        tenant: Tenant,
+        readability: ReadabilityWrites,
+        skus: list[str],
+        names: list[str],
+        patches: list[dict[str, Any]],
+        subjects: list[Subject],
+    ) -> tuple[int, int]:
+        """Upsert in SKU order, a chunk per statement; each chunk is scored in a thread while the
+        one before is written (Postgres works meanwhile, and the scoring's Python is off the
+        request's critical path). How many products were created and updated."""
+        sharing = await readability.settle(subjects)
+        order = sorted(range(len(skus)), key=skus.__getitem__)  # rows locked in SKU order: no deadlock
+        chunks = [order[start : start + UPSERT_CHUNK] for start in range(0, len(order), UPSERT_CHUNK)]
+        scored = readability.score([subjects[index] for index in chunks[0]], sharing)
+        created = updated = 0
+        for number, chunk in enumerate(chunks):
+            upcoming = chunks[number + 1] if number + 1 < len(chunks) else []
+            scoring = asyncio.create_task(
+                asyncio.to_thread(readability.score, [subjects[index] for index in upcoming], sharing)
+            )
+            batch = UpsertBatch(
+                [skus[index] for index in chunk],
+                [names[index] for index in chunk],
+                [patches[index] for index in chunk],
+                scored,
+            )
+            try:
+                written = await self.products.upsert_many(tenant.id, batch)
+            finally:
+                scored = await scoring
+            created, updated = created + written[0], updated + written[1]
+        return created, updated
 
     def _readability(self, tenant: Tenant, schema: SchemaView) -> ReadabilityWrites:
         return ReadabilityWrites(self.products.session, tenant.id, scorer_for(schema.types))

@@ -158,6 +158,11 @@ def fingerprint(description: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def description_fingerprint(description: str) -> int | None:
+    """The fingerprint a product stores for its description: None when it has none (no words)."""
+    return fingerprint(description) if description and not description.isspace() else None
+
+
 def scorer_for(field_types: Mapping[str, FieldType]) -> "Scorer":
     """The tenant's scorer, built once per set of field types."""
     return _scorer(tuple(field_types.items()))
@@ -234,7 +239,7 @@ class Scorer:
             repeated=repeated,
             separators=_SEPARATORS.search(name) is not None,
             description_words=description_words,
-            fingerprint=fingerprint(description) if description_words else None,
+            fingerprint=description_fingerprint(description),
             # Titles and descriptions of very different lengths are never 90% alike: skip the ratio.
             copied=len(description) < 1.25 * len(name) + 2
             and fuzz.ratio(description.lower(), name.lower(), score_cutoff=90) > 0,

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pim_api.readability.score import BOILERPLATE_PRODUCTS, Scorer
+from pim_api.readability.score import BOILERPLATE_PRODUCTS, Scorer, description_fingerprint
+
+Sharing = Mapping[int | None, int]  # description fingerprint -> products that will have it
 
 
 @dataclass(frozen=True)
@@ -106,29 +108,40 @@ class ReadabilityWrites:
         self.scorer = scorer
 
     async def assess(self, subjects: Sequence[Subject], gone: Iterable[int] = ()) -> Assessed:
-        """What to store for the subjects; rescores the products outside the write whose
-        description's count it moves across the line (`gone`: fingerprints of products it deleted)."""
-        facts = [self.scorer.facts(subject.name, subject.data) for subject in subjects]
-        fingerprints = [each.fingerprint for each in facts]
+        """What to store for the subjects (`settle`, then `score`)."""
+        return self.score(subjects, await self.settle(subjects, gone))
+
+    async def settle(self, subjects: Sequence[Subject], gone: Iterable[int] = ()) -> Sharing:
+        """How many products will have each description the write gives its subjects; rescores the
+        products outside the write whose description's count it moves across the line (`gone`:
+        fingerprints of products it deleted)."""
+        fingerprints = [
+            description_fingerprint(self.scorer.description(subject.data)) for subject in subjects
+        ]
         written = Counter(each for each in fingerprints if each is not None)
         leaving = Counter(
             subject.was_fingerprint for subject in subjects if subject.was_fingerprint is not None
         )
         leaving.update(gone)
         others = await self._others({*written, *leaving}, leaving, {subject.sku for subject in subjects})
-        sharing: dict[int | None, int] = {
-            each: len(others.get(each, ())) + count for each, count in written.items()
-        }
-        assessed = Assessed(fingerprints=fingerprints)
-        for found in facts:
-            score, gaps = self.scorer.assessed(found, sharing.get(found.fingerprint, 1))
-            assessed.scores.append(score)
-            assessed.gaps.append(gaps)
         near = {each: holders for each, holders in others.items() if len(holders) < BOILERPLATE_PRODUCTS}
         await self._rescore(
             [holder for holders in near.values() for holder in holders],
             {each: len(holders) + written[each] for each, holders in near.items()},
         )
+        return {each: len(others.get(each, ())) + count for each, count in written.items()}
+
+    def score(self, subjects: Sequence[Subject], sharing: Sharing) -> Assessed:
+        """The subjects' readability, given `settle`'s sharing. No I/O: a thread may run it while
+        the connection waits on Postgres (the bulk upsert scores a chunk as the one before is
+        written)."""
+        assessed = Assessed()
+        for subject in subjects:
+            facts = self.scorer.facts(subject.name, subject.data)
+            score, gaps = self.scorer.assessed(facts, sharing.get(facts.fingerprint, 1))
+            assessed.scores.append(score)
+            assessed.gaps.append(gaps)
+            assessed.fingerprints.append(facts.fingerprint)
         return assessed
 
     async def rescore(self, holders: Sequence[Holder]) -> int:
