@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from import_worker.context import Context
 from import_worker.readability import rescore_readability
-from pim_api.products.service import UPSERT_CHUNK
+from pim_api.products.scored_upsert import CHUNK_ROWS
 from pim_api.readability.rescore import rescore_tenant, stale_tenants
 from pim_api.readability.score import fingerprint, scorer_for
 from pim_api.tenancy.service import IssuedKey
@@ -269,7 +269,7 @@ async def test_segops_admin_rescore_brings_old_scores_up_to_the_rules(
 async def test_a_bulk_upsert_of_several_chunks_scores_every_product(
     pim: httpx.AsyncClient, pim_app: FastAPI, tenant: IssuedKey
 ) -> None:
-    count = 2 * UPSERT_CHUNK + 7  # three statements, each scored while the one before is written
+    count = 2 * CHUNK_ROWS + 7  # three statements, each scored while the one before is written
     items = [
         {
             "sku": f"K{index:05d}",

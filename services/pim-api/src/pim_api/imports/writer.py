@@ -18,7 +18,8 @@ from pim_api.imports.rows import ImportRow, RowProblem, RowReader
 from pim_api.outbox.reader import outbox_position
 from pim_api.products.counts import ValueCounts
 from pim_api.products.data import missing_required
-from pim_api.products.repository import ProductRepository, UpsertBatch
+from pim_api.products.repository import Created, ProductRepository, UpsertBatch
+from pim_api.products.scored_upsert import upsert_scored
 from pim_api.readability.score import scorer_for
 from pim_api.readability.writes import ReadabilityWrites, Subject
 from segdsl import FieldType
@@ -91,13 +92,16 @@ class BatchWriter:
             patches.append(entry.row.values)  # merged into the stored data by the upsert
             subjects.append(Subject(sku, name, data, current.description_fingerprint if current else None))
         scoring = ReadabilityWrites(self.session, self.tenant_id, scorer_for(self.reader.schema.types))
-        readability = await scoring.assess(subjects)
         outbox_from = await outbox_position(self.session)
-        created, updated = (
-            await products.upsert_many_written(self.tenant_id, UpsertBatch(skus, names, patches, readability))
-            if skus
-            else ([], 0)
-        )
+        scores: dict[str, float] = {}  # for the replica rows of the products created
+
+        async def write(batch: UpsertBatch) -> tuple[list[Created], int]:
+            scores.update(zip(batch.skus, batch.readability.scores, strict=True))
+            return await products.upsert_many_written(self.tenant_id, batch)
+
+        chunks = await upsert_scored(scoring, skus, names, patches, subjects, write)
+        created = [product for chunk, _ in chunks for product in chunk]
+        updated = sum(count for _, count in chunks)
         new = [sku for sku in skus if sku not in stored]
         if len(created) < len(new):  # another writer created some of them meanwhile
             await scoring.rescore_skus(new)
@@ -122,7 +126,7 @@ class BatchWriter:
             {
                 **product._asdict(),
                 "data": patches[written[product.sku]],
-                "ai_readability_score": readability.scores[written[product.sku]],
+                "ai_readability_score": scores[product.sku],
             }
             for product in created
         ]

@@ -5,7 +5,6 @@ index are written by the database itself (the version sequence and triggers: the
 `products/models.py`), in the same statement as the write.
 """
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ from pim_api.products.counts import ValueCounts
 from pim_api.products.data import SchemaView, missing_required, parse_change
 from pim_api.products.models import ProductRow
 from pim_api.products.query import ProductFilter, parse_filter
-from pim_api.products.repository import ProductRepository, UpsertBatch
+from pim_api.products.repository import ProductRepository
 from pim_api.products.schemas import (
     MAX_BULK_ITEMS,
     MAX_NAME_LENGTH,
@@ -24,6 +23,7 @@ from pim_api.products.schemas import (
     ProductCreate,
     ProductPatch,
 )
+from pim_api.products.scored_upsert import upsert_scored
 from pim_api.readability.counts import ReadabilityCounts
 from pim_api.readability.score import scorer_for
 from pim_api.readability.writes import ReadabilityWrites, Subject
@@ -33,7 +33,6 @@ from segops_platform.errors import BadRequest, Conflict, NotFound, PayloadTooLar
 from segops_platform.text_rules import line_problem
 
 LIST_PARAMETERS = ("q", "page", "page_size")
-UPSERT_CHUNK = 2_500  # bulk upsert rows per statement: each chunk is scored while the one before is written
 
 
 @dataclass(frozen=True)
@@ -140,45 +139,18 @@ class ProductService:
         if not items:
             return BulkResult(created=0, updated=0)
         readability = self._readability(tenant, schema)
-        created, updated = await self._upsert_scored(tenant, readability, skus, names, patches, subjects)
+        written = await upsert_scored(
+            readability,
+            skus,
+            names,
+            patches,
+            subjects,
+            lambda batch: self.products.upsert_many(tenant.id, batch),
+        )
+        created, updated = (sum(counts) for counts in zip(*written, strict=True))
         if created < len(items) - len(stored):  # another request created some of them meanwhile
             await readability.rescore_skus([sku for sku in skus if sku not in stored])
         return BulkResult(created=created, updated=updated)
-
-    async def _upsert_scored(
-        self,
-        tenant: Tenant,
-        readability: ReadabilityWrites,
-        skus: list[str],
-        names: list[str],
-        patches: list[dict[str, Any]],
-        subjects: list[Subject],
-    ) -> tuple[int, int]:
-        """Upsert in SKU order, a chunk per statement; each chunk is scored in a thread while the
-        one before is written (Postgres works meanwhile, and the scoring's Python is off the
-        request's critical path). How many products were created and updated."""
-        sharing = await readability.settle(subjects)
-        order = sorted(range(len(skus)), key=skus.__getitem__)  # rows locked in SKU order: no deadlock
-        chunks = [order[start : start + UPSERT_CHUNK] for start in range(0, len(order), UPSERT_CHUNK)]
-        scored = readability.score([subjects[index] for index in chunks[0]], sharing)
-        created = updated = 0
-        for number, chunk in enumerate(chunks):
-            upcoming = chunks[number + 1] if number + 1 < len(chunks) else []
-            scoring = asyncio.create_task(
-                asyncio.to_thread(readability.score, [subjects[index] for index in upcoming], sharing)
-            )
-            batch = UpsertBatch(
-                [skus[index] for index in chunk],
-                [names[index] for index in chunk],
-                [patches[index] for index in chunk],
-                scored,
-            )
-            try:
-                written = await self.products.upsert_many(tenant.id, batch)
-            finally:
-                scored = await scoring
-            created, updated = created + written[0], updated + written[1]
-        return created, updated
 
     def _readability(self, tenant: Tenant, schema: SchemaView) -> ReadabilityWrites:
         return ReadabilityWrites(self.products.session, tenant.id, scorer_for(schema.types))
