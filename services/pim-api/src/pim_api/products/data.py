@@ -51,7 +51,8 @@ class DataChange:
         return merged
 
 
-def _is_set(value: Any) -> bool:
+def is_set(value: Any) -> bool:
+    """Whether a value counts as given: not null, not an empty string or list."""
     return value is not None and value != "" and value != []
 
 
@@ -92,5 +93,5 @@ def missing_required(data: Mapping[str, Any], schema: SchemaView, path: str) -> 
     return [
         {"path": f"{path}{name}", "message": f"required field {name!r} is missing"}
         for name in sorted(schema.required)
-        if not _is_set(data.get(name))
+        if not is_set(data.get(name))
     ]

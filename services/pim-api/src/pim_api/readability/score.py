@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 
 from pim_api.imports.suggestions.headers import parse_header
 from pim_api.imports.suggestions.vocabulary import SPELLINGS, TARGETS
+from pim_api.products.data import is_set
 from segdsl import FieldType
 from segdsl.coercion import CoercionError, coerce
 
@@ -225,8 +226,8 @@ class Scorer:
                 unfit += 1
         checks = filled
         if not types:
-            filled = min(sum(1 for value in data.values() if _is_set(value)), RICHNESS_WITHOUT_SCHEMA)
-        gtins = [data[field] for field in self._gtins if _is_set(data.get(field))]
+            filled = min(sum(1 for value in data.values() if is_set(value)), RICHNESS_WITHOUT_SCHEMA)
+        gtins = [data[field] for field in self._gtins if is_set(data.get(field))]
         bad_gtins = sum(1 for value in gtins if not _valid_gtin(value))
         image = found[_IMAGE]
         bad_image = image is not None and not str(image).startswith(("https://", "http://"))
@@ -295,19 +296,19 @@ class Scorer:
         if criterion == "richness":
             if not self.types:
                 return [f"describe the product with {RICHNESS_WITHOUT_SCHEMA}+ attributes"]
-            empty = sorted(name for name in self.types if not _is_set(data.get(name)))
+            empty = sorted(name for name in self.types if not is_set(data.get(name)))
             return [f"fill {', '.join(empty[:5])}{' …' if len(empty) > 5 else ''}"]
         if gap == "consistency.type":
             return [
                 f"{name} does not hold a valid {self.types[name]}"
                 for name, value in sorted(data.items())
-                if name in self.types and _is_set(value) and not _fits(self.types[name], value)
+                if name in self.types and is_set(value) and not _fits(self.types[name], value)
             ]
         if gap == "consistency.gtin":
             return [
                 f"{name} is not a valid GTIN"
                 for name in self._gtins
-                if _is_set(data.get(name)) and not _valid_gtin(data[name])
+                if is_set(data.get(name)) and not _valid_gtin(data[name])
             ]
         field = self.named("description")
         texts: dict[str, Callable[[], str]] = {
@@ -474,7 +475,3 @@ def _valid_gtin(value: Any) -> bool:
     body, check = digits[:-1], int(digits[-1])
     total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body)))
     return (10 - total % 10) % 10 == check
-
-
-def _is_set(value: Any) -> bool:
-    return value is not None and value != "" and value != []

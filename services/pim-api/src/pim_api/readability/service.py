@@ -3,14 +3,13 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pim_api.products.models import ProductRow
 from pim_api.products.repository import ProductRepository
 from pim_api.products.service import ProductService
 from pim_api.readability.counts import ReadabilityCounts, gap_counts
-from pim_api.readability.score import Readability, fingerprint, grade_of, scorer_for
+from pim_api.readability.score import Readability, description_fingerprint, grade_of, scorer_for
+from pim_api.readability.writes import ReadabilityWrites
 from segops_platform.auth.tenant_directory import Tenant
 from segops_platform.errors import NotFound
 
@@ -20,17 +19,12 @@ async def readability(session: AsyncSession, tenant: Tenant, product_id: int) ->
     if product is None:
         raise NotFound(f"product {product_id} not found")
     scorer = scorer_for((await ProductService(session).schema_view(tenant)).types)
-    description = scorer.description(product.data)
-    shared_by = await _sharing(session, tenant.id, fingerprint(description)) if description else 1
+    description = description_fingerprint(scorer.description(product.data))
+    shared_by = 1  # itself, though not scored yet
+    if description is not None:
+        sharing = await ReadabilityWrites(session, tenant.id, scorer).sharing({description})
+        shared_by = max(sharing.get(description, 1), 1)
     return scorer.readability(product.name, product.data, shared_by)
-
-
-async def _sharing(session: AsyncSession, tenant_id: int, description: int) -> int:
-    """How many of the tenant's products have this description (itself too)."""
-    statement = select(func.count()).where(
-        ProductRow.tenant_id == tenant_id, ProductRow.description_fingerprint == description
-    )
-    return max(int(await session.scalar(statement) or 0), 1)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pim_api.readability.score import BOILERPLATE_PRODUCTS, Scorer, description_fingerprint
+from pim_api.readability.score import BOILERPLATE_PRODUCTS, Facts, Scorer, description_fingerprint
 
 Sharing = Mapping[int | None, int]  # description fingerprint -> products that will have it
 
@@ -125,10 +125,11 @@ class ReadabilityWrites:
         leaving.update(gone)
         others = await self._others({*written, *leaving}, leaving, {subject.sku for subject in subjects})
         near = {each: holders for each, holders in others.items() if len(holders) < BOILERPLATE_PRODUCTS}
-        await self._rescore(
-            [holder for holders in near.values() for holder in holders],
-            {each: len(holders) + written[each] for each, holders in near.items()},
-        )
+        if near:
+            await self._rescore(
+                [holder for holders in near.values() for holder in holders],
+                {each: len(holders) + written[each] for each, holders in near.items()},
+            )
         return {each: len(others.get(each, ())) + count for each, count in written.items()}
 
     def score(self, subjects: Sequence[Subject], sharing: Sharing) -> Assessed:
@@ -146,9 +147,11 @@ class ReadabilityWrites:
 
     async def rescore(self, holders: Sequence[Holder]) -> int:
         """Score stored products again (their schema changed); how many scores changed."""
+        if not holders:
+            return 0
         facts = [self.scorer.facts(holder.name, holder.data) for holder in holders]
-        counts = await self._counts({each.fingerprint for each in facts if each.fingerprint is not None})
-        return await self._rescore(holders, counts)
+        sharing = await self.sharing({each.fingerprint for each in facts if each.fingerprint is not None})
+        return await self._write(holders, facts, sharing)
 
     async def rescore_skus(self, skus: Sequence[str]) -> int:
         """Score these stored products again (a write merged into them without knowing them)."""
@@ -183,7 +186,8 @@ class ReadabilityWrites:
                 others.setdefault(each, []).append(Holder(*holder))
         return others
 
-    async def _counts(self, fingerprints: set[int]) -> dict[int | None, int]:
+    async def sharing(self, fingerprints: set[int]) -> dict[int | None, int]:
+        """How many of the tenant's products have each of these descriptions (by fingerprint)."""
         rows = await self.session.execute(
             text(
                 "SELECT description_fingerprint, count(*) FROM pim.products "
@@ -193,22 +197,22 @@ class ReadabilityWrites:
         )
         return {each: int(count) for each, count in rows}
 
-    async def _rescore(self, holders: Sequence[Holder], sharing: Mapping[int | None, int]) -> int:
-        if not holders:
-            return 0
-        holders = sorted(holders, key=lambda holder: holder.id)  # row locks in id order: no deadlock
+    async def _rescore(self, holders: Sequence[Holder], sharing: Sharing) -> int:
         facts = [self.scorer.facts(holder.name, holder.data) for holder in holders]
-        fingerprints = [each.fingerprint for each in facts]
+        return await self._write(holders, facts, sharing)
+
+    async def _write(self, holders: Sequence[Holder], facts: Sequence[Facts], sharing: Sharing) -> int:
+        """Store the holders' readability from their facts; how many changed."""
         assessed = [self.scorer.assessed(each, sharing.get(each.fingerprint, 1)) for each in facts]
         result = await self.session.execute(
             _SET,
             {
                 "tenant_id": self.tenant_id,
-                "ids": [holder.id for holder in holders],
+                "ids": [holder.id for holder in holders],  # locked in id order by the statement
                 "versions": [holder.version for holder in holders],
                 "scores": [score for score, _ in assessed],
                 "gaps": [gaps for _, gaps in assessed],
-                "fingerprints": fingerprints,
+                "fingerprints": [each.fingerprint for each in facts],
             },
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
